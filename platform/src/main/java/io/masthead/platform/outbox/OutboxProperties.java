@@ -1,0 +1,21 @@
+package io.masthead.platform.outbox;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param enabled       whether this service runs an outbox relay
+ * @param batchSize     rows read and published per round
+ * @param pollInterval  backstop when no NOTIFY arrives (e.g. a lost connection)
+ * @param standbyPoll   how often a relay without the advisory lock retries to take it
+ * @param lockKey       the advisory lock that makes one relay active per database
+ */
+@ConfigurationProperties("masthead.outbox")
+public record OutboxProperties(
+        @DefaultValue("false") boolean enabled,
+        @DefaultValue("500") int batchSize,
+        @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("2s") Duration standbyPoll,
+        @DefaultValue("7262657") long lockKey) {
+}
