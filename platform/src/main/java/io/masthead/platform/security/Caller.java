@@ -42,4 +42,20 @@ public record Caller(String siteId, Role role, String customerId, boolean livemo
     public boolean isAdmin() {
         return role == Role.ADMIN;
     }
+
+    /** Refuses (403) anyone but the site's admin. */
+    public Caller requireAdmin() {
+        if (!isAdmin()) {
+            throw new org.springframework.security.access.AccessDeniedException("admin only");
+        }
+        return this;
+    }
+
+    /** Refuses (403) anyone but the site's admin and the customer {@code customerId} itself. */
+    public Caller requireAdminOr(String customerId) {
+        if (!isAdmin() && !Objects.equals(this.customerId, customerId)) {
+            throw new org.springframework.security.access.AccessDeniedException("not this customer");
+        }
+        return this;
+    }
 }

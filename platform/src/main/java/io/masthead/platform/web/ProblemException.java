@@ -26,9 +26,9 @@ public class ProblemException extends RuntimeException {
     }
 
     /** A conflict with existing data caused by one field, e.g. a value that must be unique. */
-    public static ProblemException conflict(String field, String detail) {
-        return new ProblemException(HttpStatus.CONFLICT, "conflict", "Conflict", detail,
-                List.of(new Violation(field, detail)));
+    public static ProblemException conflict(String field, String message) {
+        return new ProblemException(HttpStatus.CONFLICT, "conflict", "Conflict", "'" + field + "' " + message,
+                List.of(new Violation(field, message)));
     }
 
     public static ProblemException forbidden(String detail) {

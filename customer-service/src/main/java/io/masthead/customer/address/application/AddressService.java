@@ -1,0 +1,104 @@
+package io.masthead.customer.address.application;
+
+import io.masthead.customer.address.infrastructure.AddressEvents;
+import io.masthead.customer.address.infrastructure.AddressRepository;
+import io.masthead.customer.address.model.Address;
+import io.masthead.customer.address.model.AddressDetails;
+import io.masthead.customer.customer.infrastructure.CustomerRepository;
+import io.masthead.customer.events.EventHeaderFactory;
+import io.masthead.customer.shared.infrastructure.Constraints;
+import io.masthead.platform.id.Ids;
+import io.masthead.platform.outbox.Outbox;
+import io.masthead.platform.security.Caller;
+import io.masthead.platform.web.ListResponse;
+import io.masthead.platform.web.PageRequest;
+import io.masthead.platform.web.ProblemException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Address use cases; each change commits with its event. */
+@Service
+public class AddressService {
+
+    private final AddressRepository addresses;
+    private final CustomerRepository customers;
+    private final Outbox outbox;
+    private final EventHeaderFactory headers;
+    private final TransactionalOperator transaction;
+    private final Clock clock;
+
+    public AddressService(AddressRepository addresses, CustomerRepository customers, Outbox outbox,
+            EventHeaderFactory headers, TransactionalOperator transaction, Clock clock) {
+        this.addresses = addresses;
+        this.customers = customers;
+        this.outbox = outbox;
+        this.headers = headers;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    public Mono<Address> create(Caller caller, String customerId, AddressDetails details) {
+        return Mono.defer(() -> {
+            caller.requireAdmin();
+            details.validate().throwIfAny();
+            Instant now = clock.instant();
+            Address address = Address.create(Ids.next(Address.ID_PREFIX, clock), caller.siteId(), customerId,
+                    details, now);
+            Mono<Address> work = requireCustomer(caller, customerId)
+                    .then(addresses.insert(address))
+                    .then(headers.header(AddressEvents.CREATED, caller, now))
+                    .flatMap(header -> outbox.append(AddressEvents.created(header, address)))
+                    .thenReturn(address);
+            return transaction.transactional(work).onErrorMap(Constraints::translate);
+        });
+    }
+
+    public Mono<Address> update(Caller caller, String id, UnaryOperator<AddressDetails> change) {
+        caller.requireAdmin();
+        return transaction.transactional(addresses.findForUpdate(caller.siteId(), id)
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("address", id)))
+                .flatMap(before -> {
+                    AddressDetails details = change.apply(before.details());
+                    details.validate().throwIfAny();
+                    Address after = before.withDetails(details, clock.instant());
+                    List<String> changed = after.changedFieldsSince(before);
+                    if (changed.isEmpty()) {
+                        return Mono.just(before);
+                    }
+                    return addresses.update(after)
+                            .then(headers.header(AddressEvents.UPDATED, caller, after.updatedAt()))
+                            .flatMap(header -> outbox.append(AddressEvents.updated(header, after, changed)))
+                            .thenReturn(after);
+                }));
+    }
+
+    public Mono<Address> get(Caller caller, String id) {
+        return addresses.find(caller.siteId(), id)
+                .doOnNext(address -> caller.requireAdminOr(address.customerId()))
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("address", id)));
+    }
+
+    public Mono<ListResponse<Address>> listOfCustomer(Caller caller, String customerId, PageRequest page) {
+        caller.requireAdminOr(customerId);
+        return requireCustomer(caller, customerId)
+                .thenMany(addresses.listOfCustomer(caller.siteId(), customerId, page)).collectList()
+                .map(rows -> ListResponse.of(rows, page, Address::id));
+    }
+
+    public Flux<Address> export(Caller caller) {
+        caller.requireAdmin();
+        return addresses.stream(caller.siteId());
+    }
+
+    private Mono<Void> requireCustomer(Caller caller, String customerId) {
+        return customers.exists(caller.siteId(), customerId)
+                .flatMap(found -> found ? Mono.<Void>empty()
+                        : Mono.error(ProblemException.notFound("customer", customerId)));
+    }
+}

@@ -1,0 +1,120 @@
+package io.masthead.customer.address.web;
+
+import io.masthead.customer.address.application.AddressService;
+import io.masthead.customer.address.model.Address;
+import io.masthead.customer.address.model.AddressDetails;
+import io.masthead.customer.customer.model.Customer;
+import io.masthead.platform.id.Ids;
+import io.masthead.platform.security.Caller;
+import io.masthead.platform.web.Csv;
+import io.masthead.platform.web.ListResponse;
+import io.masthead.platform.web.PageRequest;
+import io.masthead.platform.web.Patch;
+import io.masthead.platform.web.ProblemException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.time.Instant;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@Tag(name = "Addresses")
+class AddressController {
+
+    record CreateAddress(String type, String firstName, String lastName, String salutation, String title,
+            String company, String department, String line1, String line2, String city, String state,
+            String postalCode, String country, String phone) {
+        AddressDetails toDetails() {
+            return new AddressDetails(type, firstName, lastName, salutation, title, company, department, line1, line2,
+                    city, state, postalCode, country, phone);
+        }
+    }
+
+    record AddressResource(String id, String object, String customerId, String type, String firstName,
+            String lastName, String salutation, String title, String company, String department, String line1,
+            String line2, String city, String state, String postalCode, String country, String phone,
+            Instant createdAt, Instant updatedAt) {
+        static AddressResource of(Address a) {
+            AddressDetails d = a.details();
+            return new AddressResource(a.id(), "address", a.customerId(), d.type(), d.firstName(), d.lastName(),
+                    d.salutation(), d.title(), d.company(), d.department(), d.line1(), d.line2(), d.city(), d.state(),
+                    d.postalCode(), d.country(), d.phone(), a.createdAt(), a.updatedAt());
+        }
+    }
+
+    private static final String[] CSV_HEADER = {"id", "customer_id", "type", "first_name", "last_name", "salutation",
+        "title", "company", "department", "line1", "line2", "city", "state", "postal_code", "country", "phone",
+        "created_at", "updated_at"};
+
+    private final AddressService service;
+
+    AddressController(AddressService service) {
+        this.service = service;
+    }
+
+    @PostMapping("/v1/customers/{customerId}/addresses")
+    @Operation(summary = "Add a billing or shipping address to a customer", description = "Emits address.created.")
+    Mono<ResponseEntity<AddressResource>> create(Caller caller, @PathVariable String customerId,
+            @RequestBody CreateAddress body) {
+        return knownId(Customer.ID_PREFIX, "customer", customerId)
+                .then(service.create(caller, customerId, body.toDetails()))
+                .map(a -> ResponseEntity.created(URI.create("/v1/addresses/" + a.id())).body(AddressResource.of(a)));
+    }
+
+    @GetMapping("/v1/customers/{customerId}/addresses")
+    @Operation(summary = "List a customer's addresses")
+    Mono<ListResponse<AddressResource>> list(Caller caller, @PathVariable String customerId,
+            @RequestParam(required = false) String limit,
+            @RequestParam(name = "starting_after", required = false) String startingAfter) {
+        return knownId(Customer.ID_PREFIX, "customer", customerId)
+                .then(service.listOfCustomer(caller, customerId, PageRequest.of(limit, startingAfter)))
+                .map(p -> p.map(AddressResource::of));
+    }
+
+    @GetMapping("/v1/addresses/{id}")
+    @Operation(summary = "Retrieve an address")
+    Mono<AddressResource> get(Caller caller, @PathVariable String id) {
+        return knownId(Address.ID_PREFIX, "address", id).then(service.get(caller, id)).map(AddressResource::of);
+    }
+
+    @PatchMapping("/v1/addresses/{id}")
+    @Operation(summary = "Update an address", description = "JSON merge patch; the type is fixed. Emits address.updated.")
+    Mono<AddressResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
+        Patch patch = Patch.of(body, AddressDetails.MUTABLE_FIELDS);
+        return knownId(Address.ID_PREFIX, "address", id).then(service.update(caller, id, details -> {
+            AddressDetails changed = details;
+            for (String field : AddressDetails.MUTABLE_FIELDS) {
+                if (patch.has(field)) {
+                    changed = changed.with(field, patch.text(field));
+                }
+            }
+            patch.throwIfInvalid();
+            return changed;
+        })).map(AddressResource::of);
+    }
+
+    @GetMapping(value = "/v1/addresses/export", produces = "text/csv")
+    @Operation(summary = "Export every address as CSV", description = "Streamed; for offboarding and migration.")
+    ResponseEntity<Flux<String>> export(Caller caller) {
+        return Csv.download("addresses.csv", CSV_HEADER, service.export(caller), a -> {
+            AddressDetails d = a.details();
+            return new Object[] {a.id(), a.customerId(), d.type(), d.firstName(), d.lastName(), d.salutation(),
+                d.title(), d.company(), d.department(), d.line1(), d.line2(), d.city(), d.state(), d.postalCode(),
+                d.country(), d.phone(), a.createdAt(), a.updatedAt()};
+        });
+    }
+
+    private static Mono<Void> knownId(String prefix, String resource, String id) {
+        return Ids.looksLike(prefix, id) ? Mono.empty() : Mono.error(ProblemException.notFound(resource, id));
+    }
+}

@@ -1,0 +1,94 @@
+package io.masthead.customer.organization.web;
+
+import io.masthead.customer.organization.application.OrganizationService;
+import io.masthead.customer.organization.model.Organization;
+import io.masthead.customer.organization.model.OrganizationProfile;
+import io.masthead.platform.id.Ids;
+import io.masthead.platform.security.Caller;
+import io.masthead.platform.web.ListResponse;
+import io.masthead.platform.web.PageRequest;
+import io.masthead.platform.web.Patch;
+import io.masthead.platform.web.ProblemException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/v1/organizations")
+@Tag(name = "Organizations")
+class OrganizationController {
+
+    record CreateOrganization(String name, String industry, String website, Map<String, String> metadata) {
+    }
+
+    record OrganizationResource(String id, String object, String name, String industry, String website,
+            Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        static OrganizationResource of(Organization o) {
+            return new OrganizationResource(o.id(), "organization", o.profile().name(), o.profile().industry(),
+                    o.profile().website(), o.profile().metadata(), o.createdAt(), o.updatedAt());
+        }
+    }
+
+    private final OrganizationService service;
+
+    OrganizationController(OrganizationService service) {
+        this.service = service;
+    }
+
+    @PostMapping
+    @Operation(summary = "Create an organization", description = "Emits organization.created.")
+    Mono<ResponseEntity<OrganizationResource>> create(Caller caller, @RequestBody CreateOrganization body) {
+        return service.create(caller, new OrganizationProfile(body.name(), body.industry(), body.website(),
+                        body.metadata()))
+                .map(o -> ResponseEntity.created(URI.create("/v1/organizations/" + o.id()))
+                        .body(OrganizationResource.of(o)));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Retrieve an organization")
+    Mono<OrganizationResource> get(Caller caller, @PathVariable String id) {
+        return knownId(id).then(service.get(caller, id)).map(OrganizationResource::of);
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Update an organization", description = "JSON merge patch. Emits organization.updated.")
+    Mono<OrganizationResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
+        Patch patch = Patch.of(body, OrganizationProfile.FIELDS);
+        return knownId(id).then(service.update(caller, id, profile -> {
+            OrganizationProfile changed = profile;
+            for (String field : OrganizationProfile.FIELDS) {
+                if (patch.has(field)) {
+                    changed = field.equals("metadata") ? changed.withMetadata(patch.stringMap(field))
+                            : changed.with(field, patch.text(field));
+                }
+            }
+            patch.throwIfInvalid();
+            return changed;
+        })).map(OrganizationResource::of);
+    }
+
+    @GetMapping
+    @Operation(summary = "List organizations", description = "Newest first; cursor pagination.")
+    Mono<ListResponse<OrganizationResource>> list(Caller caller, @RequestParam(required = false) String limit,
+            @RequestParam(name = "starting_after", required = false) String startingAfter) {
+        return service.list(caller, PageRequest.of(limit, startingAfter)).map(p -> p.map(OrganizationResource::of));
+    }
+
+    private static Mono<Void> knownId(String id) {
+        return Ids.looksLike(Organization.ID_PREFIX, id) ? Mono.empty()
+                : Mono.error(ProblemException.notFound("organization", id));
+    }
+}

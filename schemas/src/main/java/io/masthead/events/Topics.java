@@ -1,0 +1,67 @@
+package io.masthead.events;
+
+import io.masthead.events.customer.AddressCreated;
+import io.masthead.events.customer.AddressUpdated;
+import io.masthead.events.customer.CustomerCreated;
+import io.masthead.events.customer.CustomerUpdated;
+import io.masthead.events.customer.OrganizationCreated;
+import io.masthead.events.customer.OrganizationUpdated;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The typed catalogue of topics: each topic's name, partition count, writing service, key, and the
+ * event types (public name to Avro record) it carries. One writer per topic; the key is the customer
+ * id (the organization id for organization events), so every topic keeps per-customer order.
+ */
+public enum Topics {
+
+    CUSTOMERS("customers.v1", 12, "customer-service", Map.of(
+            "customer.created", CustomerCreated.getClassSchema(),
+            "customer.updated", CustomerUpdated.getClassSchema(),
+            "organization.created", OrganizationCreated.getClassSchema(),
+            "organization.updated", OrganizationUpdated.getClassSchema(),
+            "address.created", AddressCreated.getClassSchema(),
+            "address.updated", AddressUpdated.getClassSchema()));
+
+    private final String topicName;
+    private final int partitions;
+    private final String writer;
+    private final Map<String, Schema> eventTypes;
+
+    Topics(String topicName, int partitions, String writer, Map<String, Schema> eventTypes) {
+        this.topicName = topicName;
+        this.partitions = partitions;
+        this.writer = writer;
+        this.eventTypes = eventTypes;
+    }
+
+    public String topicName() {
+        return topicName;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public String writer() {
+        return writer;
+    }
+
+    /** Public event name to the Avro schema of its record. */
+    public Map<String, Schema> eventTypes() {
+        return eventTypes;
+    }
+
+    /** Every event type name of every topic, e.g. for webhook subscriptions. */
+    public static List<String> allEventTypes() {
+        return java.util.Arrays.stream(values()).flatMap(t -> t.eventTypes.keySet().stream()).sorted().toList();
+    }
+
+    /** Whether {@code record} is an event this topic carries. */
+    public boolean carries(SpecificRecord record) {
+        return eventTypes.containsValue(record.getSchema());
+    }
+}
