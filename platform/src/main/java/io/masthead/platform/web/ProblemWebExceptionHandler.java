@@ -21,7 +21,6 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -76,7 +75,7 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
             String field = path(json);
             errors.add(new Violation(field.isEmpty() ? "body" : field, "has the wrong type or format"));
             detail = field.isEmpty() ? "The body has the wrong shape" : "Field '" + field + "' has the wrong type";
-        } else if (json instanceof StreamReadException || json != null) {
+        } else if (json != null || findCause(in, org.springframework.core.codec.DecodingException.class) != null) {
             errors.add(new Violation("body", "is not valid JSON"));
             detail = "Malformed JSON";
         } else if (in instanceof MissingRequestValueException missing) {
