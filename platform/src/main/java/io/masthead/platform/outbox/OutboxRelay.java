@@ -71,6 +71,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
     private final Timer publishLatency;
+    private final Counter failures;
     private volatile Thread thread;
     private volatile Connection connection;
     private Producer<String, SpecificRecord> producer;
@@ -102,6 +103,13 @@ public class OutboxRelay implements SmartLifecycle {
         this.publishLatency = Timer.builder("masthead.outbox.publish.latency")
                 .description("From the event's commit to its acknowledgement by Kafka")
                 .publishPercentileHistogram().register(meters);
+        this.failures = Counter.builder("masthead.outbox.relay.failures")
+                .description("Relay rounds that failed (Kafka, registry or database unavailable)").register(meters);
+    }
+
+    /** How many relay rounds failed so far (each is retried). */
+    public long failures() {
+        return (long) failures.count();
     }
 
     @Override
@@ -167,6 +175,7 @@ public class OutboxRelay implements SmartLifecycle {
                 if (!running.get()) {
                     break;
                 }
+                failures.increment();
                 log.warn("Outbox relay failed ({}); retrying in {} ms", e.toString(), backoff.toMillis());
                 closeProducer();
                 sleep(backoff);
