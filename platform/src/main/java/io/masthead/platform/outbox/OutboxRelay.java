@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -75,6 +76,7 @@ public class OutboxRelay implements SmartLifecycle {
     private volatile Thread thread;
     private volatile Connection connection;
     private Producer<String, SpecificRecord> producer;
+    private KafkaClientMetrics producerMetrics;
     private long lastStatsAt;
 
     public OutboxRelay(OutboxProperties properties, String jdbcUrl, String user, String password,
@@ -289,11 +291,17 @@ public class OutboxRelay implements SmartLifecycle {
     private Producer<String, SpecificRecord> producer() {
         if (producer == null) {
             producer = producerFactory.get();
+            producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(meters);
         }
         return producer;
     }
 
     private void closeProducer() {
+        if (producerMetrics != null) {
+            producerMetrics.close();
+            producerMetrics = null;
+        }
         if (producer != null) {
             try {
                 producer.close(Duration.ofSeconds(5));
