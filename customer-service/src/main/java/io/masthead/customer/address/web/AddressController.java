@@ -67,7 +67,7 @@ class AddressController {
     Mono<ResponseEntity<AddressResource>> create(Caller caller, @PathVariable String customerId,
             @RequestBody CreateAddress body) {
         return knownId(Customer.ID_PREFIX, "customer", customerId)
-                .then(service.create(caller, customerId, body.toDetails()))
+                .then(Mono.defer(() -> service.create(caller, customerId, body.toDetails())))
                 .map(a -> ResponseEntity.created(URI.create("/v1/addresses/" + a.id())).body(AddressResource.of(a)));
     }
 
@@ -77,21 +77,21 @@ class AddressController {
             @RequestParam(required = false) String limit,
             @RequestParam(name = "starting_after", required = false) String startingAfter) {
         return knownId(Customer.ID_PREFIX, "customer", customerId)
-                .then(service.listOfCustomer(caller, customerId, PageRequest.of(limit, startingAfter)))
+                .then(Mono.defer(() -> service.listOfCustomer(caller, customerId, PageRequest.of(limit, startingAfter))))
                 .map(p -> p.map(AddressResource::of));
     }
 
     @GetMapping("/v1/addresses/{id}")
     @Operation(summary = "Retrieve an address")
     Mono<AddressResource> get(Caller caller, @PathVariable String id) {
-        return knownId(Address.ID_PREFIX, "address", id).then(service.get(caller, id)).map(AddressResource::of);
+        return knownId(Address.ID_PREFIX, "address", id).then(Mono.defer(() -> service.get(caller, id))).map(AddressResource::of);
     }
 
     @PatchMapping("/v1/addresses/{id}")
     @Operation(summary = "Update an address", description = "JSON merge patch; the type is fixed. Emits address.updated.")
     Mono<AddressResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         Patch patch = Patch.of(body, AddressDetails.MUTABLE_FIELDS);
-        return knownId(Address.ID_PREFIX, "address", id).then(service.update(caller, id, details -> {
+        return knownId(Address.ID_PREFIX, "address", id).then(Mono.defer(() -> service.update(caller, id, details -> {
             AddressDetails changed = details;
             for (String field : AddressDetails.MUTABLE_FIELDS) {
                 if (patch.has(field)) {
@@ -100,7 +100,7 @@ class AddressController {
             }
             patch.throwIfInvalid();
             return changed;
-        })).map(AddressResource::of);
+        }))).map(AddressResource::of);
     }
 
     @GetMapping(value = "/v1/addresses/export", produces = "text/csv")

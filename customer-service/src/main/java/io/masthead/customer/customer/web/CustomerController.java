@@ -50,7 +50,7 @@ class CustomerController {
     @GetMapping("/{id}")
     @Operation(summary = "Retrieve a customer")
     Mono<CustomerResource> get(Caller caller, @PathVariable String id) {
-        return knownId(id).then(service.get(caller, id)).map(CustomerResource::of);
+        return knownId(id).then(Mono.defer(() -> service.get(caller, id))).map(CustomerResource::of);
     }
 
     @PatchMapping("/{id}")
@@ -59,7 +59,7 @@ class CustomerController {
     Mono<CustomerResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         caller.requireAdmin();
         Patch patch = Patch.of(body, CustomerProfile.FIELDS);
-        return knownId(id).then(service.update(caller, id, profile -> {
+        return knownId(id).then(Mono.defer(() -> service.update(caller, id, profile -> {
             CustomerProfile.Builder builder = profile.toBuilder();
             for (String field : CustomerProfile.FIELDS) {
                 if (!patch.has(field)) {
@@ -73,7 +73,7 @@ class CustomerController {
             }
             patch.throwIfInvalid();
             return builder.build();
-        })).map(CustomerResource::of);
+        }))).map(CustomerResource::of);
     }
 
     @GetMapping

@@ -60,14 +60,14 @@ class OrganizationController {
     @GetMapping("/{id}")
     @Operation(summary = "Retrieve an organization")
     Mono<OrganizationResource> get(Caller caller, @PathVariable String id) {
-        return knownId(id).then(service.get(caller, id)).map(OrganizationResource::of);
+        return knownId(id).then(Mono.defer(() -> service.get(caller, id))).map(OrganizationResource::of);
     }
 
     @PatchMapping("/{id}")
     @Operation(summary = "Update an organization", description = "JSON merge patch. Emits organization.updated.")
     Mono<OrganizationResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         Patch patch = Patch.of(body, OrganizationProfile.FIELDS);
-        return knownId(id).then(service.update(caller, id, profile -> {
+        return knownId(id).then(Mono.defer(() -> service.update(caller, id, profile -> {
             OrganizationProfile changed = profile;
             for (String field : OrganizationProfile.FIELDS) {
                 if (patch.has(field)) {
@@ -77,7 +77,7 @@ class OrganizationController {
             }
             patch.throwIfInvalid();
             return changed;
-        })).map(OrganizationResource::of);
+        }))).map(OrganizationResource::of);
     }
 
     @GetMapping
