@@ -54,10 +54,7 @@ public final class LocalPlatform {
     private volatile boolean stopping;
     private Engines engines;
 
-    record ServiceDefinition(String name, int port, String database) {
-    }
-
-    record RunningService(ServiceDefinition definition, ChildProcess process) {
+    record RunningService(Services.Definition definition, ChildProcess process) {
     }
 
     private LocalPlatform(Path root, boolean enginesOnly) {
@@ -97,8 +94,8 @@ public final class LocalPlatform {
     private void run() {
         long started = System.nanoTime();
         prepareDataDirectory();
-        List<ServiceDefinition> definitions = enginesOnly ? List.of() : readServices();
-        for (ServiceDefinition service : definitions) {
+        List<Services.Definition> definitions = enginesOnly ? List.of() : readServices();
+        for (Services.Definition service : definitions) {
             if (!Files.isRegularFile(jarOf(service))) {
                 throw new StartupFailure("the jar of " + service.name() + " is missing: " + jarOf(service)
                         + "\n  Build first (./masthead up builds unless --no-build), or run ./masthead up --engines-only");
@@ -123,7 +120,7 @@ public final class LocalPlatform {
         }
         say("Engines ready in %.1f s", (System.nanoTime() - started) / 1e9);
 
-        for (ServiceDefinition service : definitions) {
+        for (Services.Definition service : definitions) {
             services.add(startService(service, definitions, privateKey, publicKey));
         }
         awaitReadiness();
@@ -133,59 +130,22 @@ public final class LocalPlatform {
 
     // ---------------------------------------------------------------------------------------------- services
 
-    private List<ServiceDefinition> readServices() {
-        Path file = root.resolve("deploy/local/services.properties");
-        List<ServiceDefinition> definitions = new ArrayList<>();
+    private List<Services.Definition> readServices() {
         try {
-            for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String line = raw.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] nameAndRest = line.split("=", 2);
-                String[] portAndDatabase = nameAndRest.length == 2 ? nameAndRest[1].split(",") : new String[0];
-                if (portAndDatabase.length != 2) {
-                    throw new StartupFailure("bad line in " + file + " (expected name=port,database): " + raw);
-                }
-                definitions.add(new ServiceDefinition(nameAndRest[0].strip(),
-                        Integer.parseInt(portAndDatabase[0].strip()), portAndDatabase[1].strip()));
-            }
-        } catch (IOException e) {
-            throw new StartupFailure("cannot read " + file + ": " + e.getMessage());
+            return Services.read(root);
+        } catch (IllegalStateException e) {
+            throw new StartupFailure(e.getMessage());
         }
-        return definitions;
     }
 
-    private Path jarOf(ServiceDefinition service) {
-        return root.resolve(service.name()).resolve("target").resolve(service.name() + ".jar");
+    private Path jarOf(Services.Definition service) {
+        return Services.jarOf(root, service);
     }
 
-    private RunningService startService(ServiceDefinition service, List<ServiceDefinition> all, Path privateKey,
+    private RunningService startService(Services.Definition service, List<Services.Definition> all, Path privateKey,
                                         Path publicKey) {
-        DatabaseCoordinates db = engines.postgres().database(service.database());
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.masthead.events",
-                "-jar", jarOf(service).toString(),
-                "--server.port=" + service.port(),
-                "--spring.r2dbc.url=" + db.r2dbcUrl(),
-                "--spring.r2dbc.username=" + db.username(),
-                "--spring.r2dbc.password=" + db.password(),
-                "--spring.flyway.url=" + db.jdbcUrl(),
-                "--spring.flyway.user=" + db.username(),
-                "--spring.flyway.password=" + db.password(),
-                "--spring.kafka.bootstrap-servers=" + engines.kafka().bootstrapServers(),
-                "--masthead.registry.url=" + engines.registry().url(),
-                "--masthead.security.jwt.public-key-location=" + publicKey.toUri()));
-        if (service.name().equals("gateway")) {
-            command.add("--masthead.gateway.jwt.private-key-location=" + privateKey.toUri());
-            command.add("--masthead.gateway.dev-site.key-file=" + devSiteKeyFile());
-            for (ServiceDefinition other : all) {
-                if (!other.name().equals("gateway")) {
-                    command.add("--masthead.gateway.routes." + other.name() + "=http://localhost:" + other.port());
-                }
-            }
-        }
+        List<String> command = Services.command(root, service, all, engines,
+                new Services.Keys(privateKey, publicKey, devSiteKeyFile()), List.of());
         ChildProcess process = ChildProcess.start(service.name(), command, root,
                 data.resolve("logs").resolve(service.name() + ".log"), Map.of());
         writePid(service.name(), process.pid());
@@ -195,9 +155,16 @@ public final class LocalPlatform {
     }
 
     private void awaitReadiness() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         List<CompletableFuture<Void>> ready = services.stream()
-                .map(service -> CompletableFuture.runAsync(() -> awaitReady(http, service), Engines.THREAD_PER_TASK))
+                .map(service -> CompletableFuture.runAsync(() -> {
+                    long started = System.nanoTime();
+                    try {
+                        Services.awaitReady(service.process(), service.definition(), READINESS_TIMEOUT);
+                    } catch (IllegalStateException e) {
+                        throw new StartupFailure(e.getMessage());
+                    }
+                    say("%s is ready (%.1f s)", service.definition().name(), (System.nanoTime() - started) / 1e9);
+                }, Engines.THREAD_PER_TASK))
                 .toList();
         try {
             CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
@@ -205,36 +172,6 @@ public final class LocalPlatform {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw cause instanceof StartupFailure failure ? failure : new StartupFailure(cause.toString());
         }
-    }
-
-    private void awaitReady(HttpClient http, RunningService service) {
-        long started = System.nanoTime();
-        URI readiness = URI.create("http://localhost:" + service.definition().port() + "/actuator/health/readiness");
-        long deadline = started + READINESS_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!service.process().isAlive()) {
-                throw new StartupFailure(service.definition().name() + " exited with code "
-                        + service.process().process().exitValue() + ". The end of its log ("
-                        + service.process().logFile() + "):\n" + service.process().logTail(60));
-            }
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(readiness)
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    say("%s is ready (%.1f s)", service.definition().name(), (System.nanoTime() - started) / 1e9);
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StartupFailure("interrupted");
-            }
-            sleep(250);
-        }
-        throw new StartupFailure(service.definition().name() + " was not ready within " + READINESS_TIMEOUT
-                + " (GET " + readiness + "). The end of its log (" + service.process().logFile() + "):\n"
-                + service.process().logTail(60));
     }
 
     private void printBanner(long started) {
@@ -325,7 +262,7 @@ public final class LocalPlatform {
         stopped.countDown();
     }
 
-    private void checkPortsFree(List<ServiceDefinition> definitions) {
+    private void checkPortsFree(List<Services.Definition> definitions) {
         Map<Integer, String> ports = new java.util.LinkedHashMap<>();
         ports.put(postgresPort, "PostgreSQL (MASTHEAD_POSTGRES_PORT)");
         ports.put(kafkaPort, "Kafka (MASTHEAD_KAFKA_PORT)");

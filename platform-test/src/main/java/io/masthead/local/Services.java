@@ -1,0 +1,134 @@
+package io.masthead.local;
+
+import io.masthead.test.engines.ChildProcess;
+import io.masthead.test.engines.DatabaseCoordinates;
+import io.masthead.test.engines.Engines;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The services of {@code deploy/local/services.properties} and how each is started as its own JVM against a
+ * set of engines: shared by the local run ({@link LocalPlatform}) and the end-to-end tests.
+ */
+public final class Services {
+
+    /** One line of {@code deploy/local/services.properties}: {@code name=port,database}. */
+    public record Definition(String name, int port, String database) {
+
+        public Definition withPort(int newPort) {
+            return new Definition(name, newPort, database);
+        }
+
+        public boolean isGateway() {
+            return name.equals("gateway");
+        }
+    }
+
+    /** Where the keys and the dev site's key file are. */
+    public record Keys(Path privateKey, Path publicKey, Path devSiteKeyFile) {
+    }
+
+    private Services() {
+    }
+
+    public static List<Definition> read(Path root) {
+        Path file = root.resolve("deploy/local/services.properties");
+        List<Definition> definitions = new ArrayList<>();
+        try {
+            for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String line = raw.strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] nameAndRest = line.split("=", 2);
+                String[] portAndDatabase = nameAndRest.length == 2 ? nameAndRest[1].split(",") : new String[0];
+                if (portAndDatabase.length != 2) {
+                    throw new IllegalStateException("bad line in " + file + " (expected name=port,database): " + raw);
+                }
+                definitions.add(new Definition(nameAndRest[0].strip(), Integer.parseInt(portAndDatabase[0].strip()),
+                        portAndDatabase[1].strip()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return definitions;
+    }
+
+    public static Path jarOf(Path root, Definition service) {
+        return root.resolve(service.name()).resolve("target").resolve(service.name() + ".jar");
+    }
+
+    /** The command line of one service, wired to the engines and (for the gateway) to every other service. */
+    public static List<String> command(Path root, Definition service, List<Definition> all, Engines engines,
+            Keys keys, List<String> extraArguments) {
+        DatabaseCoordinates db = engines.postgres().database(service.database());
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.masthead.events",
+                "-jar", jarOf(root, service).toString(),
+                "--server.port=" + service.port(),
+                "--spring.r2dbc.url=" + db.r2dbcUrl(),
+                "--spring.r2dbc.username=" + db.username(),
+                "--spring.r2dbc.password=" + db.password(),
+                "--spring.flyway.url=" + db.jdbcUrl(),
+                "--spring.flyway.user=" + db.username(),
+                "--spring.flyway.password=" + db.password(),
+                "--spring.kafka.bootstrap-servers=" + engines.kafka().bootstrapServers(),
+                "--masthead.registry.url=" + engines.registry().url(),
+                "--masthead.security.jwt.public-key-location=" + keys.publicKey().toUri()));
+        if (service.isGateway()) {
+            command.add("--masthead.gateway.jwt.private-key-location=" + keys.privateKey().toUri());
+            command.add("--masthead.gateway.dev-site.key-file=" + keys.devSiteKeyFile());
+            for (Definition other : all) {
+                if (!other.isGateway()) {
+                    command.add("--masthead.gateway.routes." + other.name() + "=http://localhost:" + other.port());
+                }
+            }
+        }
+        command.addAll(extraArguments);
+        return command;
+    }
+
+    /** Waits until the service answers its readiness probe; fails with the end of its log if it dies or times out. */
+    public static void awaitReady(ChildProcess process, Definition service, Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        URI readiness = URI.create("http://localhost:" + service.port() + "/actuator/health/readiness");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(service.name() + " exited with code "
+                        + process.process().exitValue() + ". The end of its log (" + process.logFile() + "):\n"
+                        + process.logTail(60));
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(readiness)
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + service.name(), e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + service.name(), e);
+            }
+        }
+        throw new IllegalStateException(service.name() + " was not ready within " + timeout + " (GET " + readiness
+                + "). The end of its log (" + process.logFile() + "):\n" + process.logTail(60));
+    }
+}
