@@ -1,0 +1,81 @@
+package io.masthead.webhook;
+
+import io.masthead.webhook.delivery.application.AttemptRecorder;
+import io.masthead.webhook.delivery.application.Dispatcher;
+import io.masthead.webhook.delivery.infrastructure.DeliveryRepository;
+import io.masthead.webhook.delivery.infrastructure.WebhookSender;
+import io.masthead.webhook.delivery.model.RetryPolicy;
+import io.masthead.webhook.endpoint.infrastructure.EndpointRepository;
+import io.masthead.webhook.ssrf.infrastructure.AddressGuard;
+import io.masthead.webhook.ssrf.model.AddressPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/** Explicit wiring of the worker, the HTTP client, the SSRF guard and the consumer's error handling. */
+@Configuration(proxyBeanMethods = false)
+class WebhookConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookConfiguration.class);
+
+    /** The topics the fan-out listener subscribes to (see {@code DomainEventListener}). */
+    @Bean
+    String[] webhookTopics(WebhookProperties properties) {
+        return properties.topics().toArray(String[]::new);
+    }
+
+    @Bean(destroyMethod = "close")
+    AddressGuard addressGuard(WebhookProperties properties) {
+        AddressPolicy policy = AddressPolicy.allowing(properties.allowedSubnets());
+        if (!policy.allowed().isEmpty()) {
+            log.warn("Webhook endpoints may resolve to these otherwise refused subnets: {} "
+                    + "(masthead.webhooks.allowed-subnets; keep it empty in production)", policy.allowed());
+        }
+        return new AddressGuard(policy);
+    }
+
+    @Bean(destroyMethod = "close")
+    WebhookSender webhookSender(AddressGuard guard, Clock clock, WebhookProperties properties) {
+        return new WebhookSender(guard, clock, properties.connectTimeout(), properties.responseTimeout(),
+                properties.responseBodyLimit(), properties.maxConcurrency());
+    }
+
+    @Bean
+    RetryPolicy retryPolicy(WebhookProperties properties) {
+        return new RetryPolicy(properties.retrySchedule(), properties.jitter(), properties.throttledMinimumDelay());
+    }
+
+    @Bean
+    AttemptRecorder attemptRecorder(DeliveryRepository deliveries, TransactionalOperator transaction, Clock clock,
+            WebhookProperties properties) {
+        return new AttemptRecorder(deliveries, transaction, clock, properties.disableAfterFailingFor());
+    }
+
+    @Bean
+    Dispatcher dispatcher(DeliveryRepository deliveries, EndpointRepository endpoints, WebhookSender sender,
+            RetryPolicy policy, AttemptRecorder recorder, MeterRegistry meters, Clock clock,
+            WebhookProperties properties) {
+        return new Dispatcher(deliveries, endpoints, sender, policy, recorder, meters, clock,
+                new Dispatcher.Settings(properties.maxConcurrency(), properties.maxConcurrencyPerEndpoint(),
+                        properties.claimBatchSize(), properties.lease(), properties.pollInterval(),
+                        properties.dispatcherEnabled()));
+    }
+
+    /**
+     * A record whose intake fails (the database is down, say) is retried with backoff for as long as it takes:
+     * skipping it would lose webhooks. Only records that cannot be decoded at all are logged and skipped.
+     */
+    @Bean
+    DefaultErrorHandler kafkaErrorHandler() {
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2);
+        backOff.setMaxInterval(10_000);
+        return new DefaultErrorHandler((record, error) -> log.error("Skipping {}/{}@{}: it cannot be decoded",
+                record.topic(), record.partition(), record.offset(), error), backOff);
+    }
+}

@@ -1,0 +1,153 @@
+package io.masthead.webhook.delivery.application;
+
+import io.masthead.webhook.delivery.infrastructure.AttemptResult;
+import io.masthead.webhook.delivery.infrastructure.DeliveryRepository;
+import io.masthead.webhook.endpoint.model.DisabledReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes attempt results in batches: whatever finished while the previous batch was being written goes in
+ * one transaction (attempt rows, delivery states, endpoint failure streaks, endpoints disabled by a 410 or
+ * by failing too long, and the pending deliveries of those failed). A batch that cannot be written is retried;
+ * results lost to a crash only mean the deliveries are attempted again when their lease ends.
+ */
+public class AttemptRecorder implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AttemptRecorder.class);
+    private static final int MAX_BATCH = 500;
+
+    private final DeliveryRepository deliveries;
+    private final TransactionalOperator transaction;
+    private final Clock clock;
+    private final Duration disableAfterFailingFor;
+    private final LinkedBlockingQueue<AttemptResult> queue = new LinkedBlockingQueue<>();
+    private volatile Runnable afterWrite = () -> {
+    };
+    private volatile boolean running;
+    private Thread thread;
+
+    public AttemptRecorder(DeliveryRepository deliveries, TransactionalOperator transaction, Clock clock,
+            Duration disableAfterFailingFor) {
+        this.deliveries = deliveries;
+        this.transaction = transaction;
+        this.clock = clock;
+        this.disableAfterFailingFor = disableAfterFailingFor;
+    }
+
+    /** Called after each batch is committed (the dispatcher wakes: ordered successors may now be due). */
+    void afterWrite(Runnable callback) {
+        this.afterWrite = callback;
+    }
+
+    void add(AttemptResult result) {
+        queue.add(result);
+    }
+
+    /** Results waiting to be written. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = Thread.ofPlatform().name("webhook-recorder").daemon().start(this::run);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2000; // stops after the dispatcher, so its last results are written
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            List<AttemptResult> batch = new ArrayList<>();
+            try {
+                AttemptResult first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            writeWithRetries(batch);
+            afterWrite.run();
+        }
+    }
+
+    private void writeWithRetries(List<AttemptResult> batch) {
+        long backoff = 100;
+        while (true) {
+            try {
+                write(batch).block(Duration.ofSeconds(30));
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    log.warn("Dropping {} attempt results at shutdown ({}); their deliveries will be attempted again",
+                            batch.size(), e.toString());
+                    return;
+                }
+                log.warn("Could not record {} attempt results, retrying in {} ms: {}", batch.size(), backoff,
+                        e.toString());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+
+    private Mono<Void> write(List<AttemptResult> batch) {
+        Instant now = clock.instant();
+        Mono<Void> work = deliveries.record(batch, now, now.minus(disableAfterFailingFor)).collectList()
+                .flatMap(disabled -> {
+                    Map<String, List<String>> byReason = disabled.stream().collect(Collectors.groupingBy(
+                            Map.Entry::getValue, Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
+                    disabled.forEach(e -> log.warn("Endpoint {} disabled: {}", e.getKey(), e.getValue()));
+                    Mono<Long> gone = deliveries.failPending(byReason.getOrDefault(DisabledReason.GONE.value(), List.of()),
+                            "endpoint disabled: it answered 410 Gone", now);
+                    Mono<Long> failing = deliveries.failPending(
+                            byReason.getOrDefault(DisabledReason.FAILING.value(), List.of()),
+                            "endpoint disabled: no successful attempt for " + disableAfterFailingFor.toHours() + " h", now);
+                    return gone.then(failing);
+                })
+                .then();
+        return transaction.transactional(work);
+    }
+}

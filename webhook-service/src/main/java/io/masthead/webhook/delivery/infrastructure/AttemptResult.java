@@ -1,0 +1,12 @@
+package io.masthead.webhook.delivery.infrastructure;
+
+import io.masthead.webhook.delivery.model.Attempt;
+import io.masthead.webhook.delivery.model.DeliveryStatus;
+import java.time.Instant;
+
+/**
+ * What to record after an attempt: the attempt row, and the delivery's new status and due time (null unless
+ * it is to be retried); {@code disableEndpoint} when the endpoint answered 410.
+ */
+public record AttemptResult(Attempt attempt, DeliveryStatus status, Instant nextAttemptAt, boolean disableEndpoint) {
+}

@@ -1,0 +1,13 @@
+package io.masthead.webhook.delivery.infrastructure;
+
+import java.time.Instant;
+
+/** A delivery a worker claimed (leased) for one attempt, with what the attempt needs. */
+public record ClaimedDelivery(String id, String siteId, String endpointId, String eventId, String eventType,
+        int attemptCount, int roundAttempts, String url, String payload, Instant occurredAt) {
+
+    /** Whether this is the first attempt ever (for the event-to-first-attempt latency). */
+    public boolean firstAttempt() {
+        return attemptCount == 0;
+    }
+}

@@ -1,0 +1,307 @@
+package io.masthead.webhook.delivery.infrastructure;
+
+import static io.masthead.platform.r2dbc.Rows.text;
+import static io.masthead.platform.r2dbc.Rows.timestamp;
+
+import io.masthead.platform.r2dbc.Rows;
+import io.masthead.platform.web.PageRequest;
+import io.masthead.webhook.delivery.model.Delivery;
+import io.masthead.webhook.delivery.model.DeliveryStatus;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Deliveries in PostgreSQL: the due queue (rows with a due time, claimed with {@code FOR UPDATE SKIP LOCKED}
+ * under a lease) and the delivery log.
+ */
+@Repository
+public class DeliveryRepository {
+
+    private static final String COLUMNS = """
+            d.id, d.site_id, d.endpoint_id, d.event_id, d.event_type, d.status, d.attempt_count, d.next_attempt_at,
+            d.last_attempt_at, d.last_status_code, d.last_error, d.created_at, d.completed_at""";
+
+    /**
+     * Claims due deliveries: pending, due, of an enabled endpoint, not of an endpoint this worker has no room
+     * for ({@code :full}), at most {@code free} per endpoint, and on ordered endpoints only the oldest pending
+     * delivery of each ordering key. The lease pushes the due time to {@code :leaseUntil}: if the worker dies,
+     * the delivery is due again then.
+     */
+    private static final String CLAIM = """
+            WITH candidates AS (
+                SELECT d.id, d.endpoint_id, d.next_attempt_at
+                  FROM webhook_deliveries d
+                  JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                 WHERE d.status = 'pending' AND d.next_attempt_at <= :now
+                   AND e.status = 'enabled'
+                   AND NOT (d.endpoint_id = ANY(CAST(:full AS text[])))
+                   AND (NOT e.ordered OR d.ordering_key IS NULL OR NOT EXISTS (
+                         SELECT 1 FROM webhook_deliveries p
+                          WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
+                            AND p.status = 'pending' AND p.seq < d.seq))
+                 ORDER BY d.next_attempt_at
+                 LIMIT :scan
+            ), ranked AS (
+                SELECT c.id, c.next_attempt_at,
+                       row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at) AS rank,
+                       coalesce(room.free, :perEndpoint) AS free
+                  FROM candidates c
+                  LEFT JOIN unnest(CAST(:roomEndpoints AS text[]), CAST(:roomFree AS int[])) AS room(endpoint_id, free)
+                         ON room.endpoint_id = c.endpoint_id
+            ), picked AS (
+                SELECT d.id
+                  FROM webhook_deliveries d
+                  JOIN ranked r ON r.id = d.id
+                 WHERE r.rank <= r.free
+                 ORDER BY r.next_attempt_at
+                 LIMIT :limit
+                   FOR UPDATE OF d SKIP LOCKED
+            )
+            UPDATE webhook_deliveries d
+               SET next_attempt_at = :leaseUntil, updated_at = :now
+              FROM picked, webhook_endpoints e, webhook_events ev
+             WHERE d.id = picked.id AND d.status = 'pending' AND d.next_attempt_at <= :now
+               AND e.id = d.endpoint_id AND e.status = 'enabled' AND ev.id = d.event_id
+            RETURNING d.id, d.site_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.round_attempts,
+                      e.url, ev.payload, ev.occurred_at""";
+
+    private final DatabaseClient db;
+
+    public DeliveryRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** One pending delivery, due at {@code now}, per endpoint; an (event, endpoint) pair already there is kept. */
+    public Mono<Long> insertForEvent(String siteId, String eventId, String eventType, String orderingKey,
+            List<String> deliveryIds, List<String> endpointIds, Instant now) {
+        if (endpointIds.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        INSERT INTO webhook_deliveries (id, site_id, endpoint_id, event_id, event_type, ordering_key,
+                            status, next_attempt_at, created_at, updated_at)
+                        SELECT r.id, :site, r.endpoint_id, :event, :type, :key, 'pending', :now, :now, :now
+                          FROM unnest(CAST(:ids AS text[]), CAST(:endpoints AS text[])) AS r(id, endpoint_id)
+                        ON CONFLICT (event_id, endpoint_id) DO NOTHING""")
+                .bind("site", siteId).bind("event", eventId).bind("type", eventType).bind("key", text(orderingKey))
+                .bind("now", timestamp(now))
+                .bind("ids", deliveryIds.toArray(String[]::new)).bind("endpoints", endpointIds.toArray(String[]::new))
+                .fetch().rowsUpdated();
+    }
+
+    /**
+     * Claims up to {@code limit} due deliveries (see {@link #CLAIM}).
+     *
+     * @param full endpoints this worker has no room for
+     * @param room endpoints with some attempts in flight, to the number more they may take
+     */
+    public Flux<ClaimedDelivery> claim(Instant now, Instant leaseUntil, int limit, int perEndpoint, List<String> full,
+            Map<String, Integer> room) {
+        String[] roomEndpoints = room.keySet().toArray(String[]::new);
+        Integer[] roomFree = new Integer[roomEndpoints.length];
+        for (int i = 0; i < roomEndpoints.length; i++) {
+            roomFree[i] = room.get(roomEndpoints[i]);
+        }
+        return db.sql(CLAIM)
+                .bind("now", timestamp(now)).bind("leaseUntil", timestamp(leaseUntil))
+                .bind("limit", limit).bind("scan", Math.max(limit * 4, 64)).bind("perEndpoint", perEndpoint)
+                .bind("full", full.toArray(String[]::new))
+                .bind("roomEndpoints", roomEndpoints).bind("roomFree", roomFree)
+                .map(row -> new ClaimedDelivery(row.get("id", String.class), row.get("site_id", String.class),
+                        row.get("endpoint_id", String.class), row.get("event_id", String.class),
+                        row.get("event_type", String.class), row.get("attempt_count", Integer.class),
+                        row.get("round_attempts", Integer.class), row.get("url", String.class),
+                        row.get("payload", String.class), Rows.instant(row, "occurred_at")))
+                .all();
+    }
+
+    /** Due deliveries waiting (not in flight) and the due time of the oldest, for the metrics. */
+    public Mono<DueQueue> dueQueue(Instant now) {
+        return db.sql("""
+                        SELECT count(*) AS depth, min(d.next_attempt_at) AS oldest
+                          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                         WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND e.status = 'enabled'""")
+                .bind("now", timestamp(now))
+                .map(row -> new DueQueue(row.get("depth", Long.class), Rows.instant(row, "oldest"))).one();
+    }
+
+    public record DueQueue(long depth, Instant oldestDueAt) {
+    }
+
+    /**
+     * Records a batch of attempts in one transaction's statements (the caller wraps them): the attempt rows,
+     * each delivery's new state, the endpoints' failure streaks, and endpoints to disable. A delivery that was
+     * failed meanwhile (its endpoint was disabled) stays failed unless this attempt succeeded.
+     *
+     * @return the endpoints disabled now, with the reason
+     */
+    public Flux<Map.Entry<String, String>> record(List<AttemptResult> results, Instant now, Instant failingThreshold) {
+        int n = results.size();
+        String[] ids = new String[n];
+        String[] sites = new String[n];
+        String[] deliveries = new String[n];
+        String[] endpoints = new String[n];
+        String[] events = new String[n];
+        Integer[] numbers = new Integer[n];
+        String[] urls = new String[n];
+        String[] attemptedAt = new String[n];
+        Integer[] durations = new Integer[n];
+        Integer[] codes = new Integer[n];
+        String[] outcomes = new String[n];
+        String[] errors = new String[n];
+        String[] bodies = new String[n];
+        String[] statuses = new String[n];
+        String[] nextAt = new String[n];
+        java.util.Set<String> ok = new java.util.LinkedHashSet<>();
+        java.util.Set<String> failed = new java.util.LinkedHashSet<>();
+        java.util.Set<String> gone = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < n; i++) {
+            AttemptResult r = results.get(i);
+            var a = r.attempt();
+            ids[i] = a.id();
+            sites[i] = a.siteId();
+            deliveries[i] = a.deliveryId();
+            endpoints[i] = a.endpointId();
+            events[i] = a.eventId();
+            numbers[i] = a.attemptNumber();
+            urls[i] = a.url();
+            attemptedAt[i] = a.attemptedAt().toString();
+            durations[i] = (int) Math.min(Integer.MAX_VALUE, a.durationMillis());
+            codes[i] = a.statusCode();
+            outcomes[i] = a.succeeded() ? "succeeded" : "failed";
+            errors[i] = a.error();
+            bodies[i] = a.responseBody();
+            statuses[i] = r.status().value();
+            nextAt[i] = r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString();
+            (a.succeeded() ? ok : failed).add(a.endpointId());
+            if (r.disableEndpoint()) {
+                gone.add(a.endpointId());
+            }
+        }
+        failed.removeAll(ok);
+        Mono<Long> attempts = db.sql("""
+                        INSERT INTO webhook_attempts (id, site_id, delivery_id, endpoint_id, event_id, attempt_number, url,
+                            attempted_at, duration_ms, status_code, outcome, error, response_body)
+                        SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:sites AS text[]), CAST(:deliveries AS text[]),
+                            CAST(:endpoints AS text[]), CAST(:events AS text[]), CAST(:numbers AS int[]),
+                            CAST(:urls AS text[]), CAST(:attemptedAt AS timestamptz[]), CAST(:durations AS int[]),
+                            CAST(:codes AS int[]), CAST(:outcomes AS text[]), CAST(:errors AS text[]),
+                            CAST(:bodies AS text[]))""")
+                .bind("ids", ids).bind("sites", sites).bind("deliveries", deliveries).bind("endpoints", endpoints)
+                .bind("events", events).bind("numbers", numbers).bind("urls", urls).bind("attemptedAt", attemptedAt)
+                .bind("durations", durations).bind("codes", codes).bind("outcomes", outcomes).bind("errors", errors)
+                .bind("bodies", bodies)
+                .fetch().rowsUpdated();
+        Mono<Long> states = db.sql("""
+                        UPDATE webhook_deliveries d SET
+                            status = CASE WHEN r.status = 'succeeded' THEN 'succeeded'
+                                          WHEN d.status <> 'pending' THEN d.status ELSE r.status END,
+                            attempt_count = d.attempt_count + 1,
+                            round_attempts = d.round_attempts + 1,
+                            next_attempt_at = CASE WHEN r.status = 'pending' AND d.status = 'pending' THEN r.next_at END,
+                            last_attempt_at = r.attempted_at, last_status_code = r.code, last_error = r.error,
+                            completed_at = CASE WHEN r.status <> 'pending' THEN CAST(:now AS timestamptz)
+                                                ELSE d.completed_at END,
+                            updated_at = :now
+                          FROM unnest(CAST(:deliveries AS text[]), CAST(:statuses AS text[]),
+                                      CAST(:nextAt AS timestamptz[]), CAST(:codes AS int[]), CAST(:errors AS text[]),
+                                      CAST(:attemptedAt AS timestamptz[])) AS r(id, status, next_at, code, error, attempted_at)
+                         WHERE d.id = r.id""")
+                .bind("deliveries", deliveries).bind("statuses", statuses).bind("nextAt", nextAt).bind("codes", codes)
+                .bind("errors", errors).bind("attemptedAt", attemptedAt).bind("now", timestamp(now))
+                .fetch().rowsUpdated();
+        Mono<Long> healthy = ok.isEmpty() ? Mono.just(0L) : db.sql("""
+                        UPDATE webhook_endpoints SET failing_since = NULL
+                         WHERE id = ANY(CAST(:ids AS text[])) AND failing_since IS NOT NULL""")
+                .bind("ids", ok.toArray(String[]::new)).fetch().rowsUpdated();
+        Mono<Long> failing = failed.isEmpty() ? Mono.just(0L) : db.sql("""
+                        UPDATE webhook_endpoints SET failing_since = :now
+                         WHERE id = ANY(CAST(:ids AS text[])) AND failing_since IS NULL""")
+                .bind("ids", failed.toArray(String[]::new)).bind("now", timestamp(now)).fetch().rowsUpdated();
+        Flux<Map.Entry<String, String>> disabled = gone.isEmpty() && failed.isEmpty() ? Flux.empty() : db.sql("""
+                        UPDATE webhook_endpoints
+                           SET status = 'disabled', updated_at = :now,
+                               disabled_reason = CASE WHEN id = ANY(CAST(:gone AS text[])) THEN 'gone' ELSE 'failing' END
+                         WHERE status = 'enabled'
+                           AND (id = ANY(CAST(:gone AS text[]))
+                                OR (id = ANY(CAST(:failed AS text[])) AND failing_since <= :threshold))
+                        RETURNING id, disabled_reason""")
+                .bind("gone", gone.toArray(String[]::new)).bind("failed", failed.toArray(String[]::new))
+                .bind("now", timestamp(now)).bind("threshold", timestamp(failingThreshold))
+                .map(row -> Map.entry(row.get("id", String.class), row.get("disabled_reason", String.class))).all();
+        return attempts.then(states).then(healthy).then(failing).thenMany(disabled);
+    }
+
+    /** Fails every pending delivery of endpoints that were just disabled. */
+    public Mono<Long> failPending(List<String> endpointIds, String reason, Instant now) {
+        if (endpointIds.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        UPDATE webhook_deliveries
+                           SET status = 'failed', next_attempt_at = NULL, completed_at = :now, updated_at = :now,
+                               last_error = :reason
+                         WHERE endpoint_id = ANY(CAST(:ids AS text[])) AND status = 'pending'""")
+                .bind("ids", endpointIds.toArray(String[]::new)).bind("reason", reason).bind("now", timestamp(now))
+                .fetch().rowsUpdated();
+    }
+
+    public Mono<Delivery> find(String siteId, String id) {
+        return db.sql("SELECT " + COLUMNS + " FROM webhook_deliveries d WHERE d.site_id = :site AND d.id = :id")
+                .bind("site", siteId).bind("id", id).map(DeliveryRepository::toDelivery).one();
+    }
+
+    /** Newest first, optionally of one endpoint, one event, one status; {@code page.fetchSize()} rows. */
+    public Flux<Delivery> list(String siteId, String endpointId, String eventId, String status, PageRequest page) {
+        return db.sql("SELECT " + COLUMNS + """
+                         FROM webhook_deliveries d
+                        WHERE d.site_id = :site
+                          AND (CAST(:cursor AS TEXT) IS NULL OR d.id < :cursor)
+                          AND (CAST(:endpoint AS TEXT) IS NULL OR d.endpoint_id = :endpoint)
+                          AND (CAST(:event AS TEXT) IS NULL OR d.event_id = :event)
+                          AND (CAST(:status AS TEXT) IS NULL OR d.status = :status)
+                        ORDER BY d.id DESC LIMIT :limit""")
+                .bind("site", siteId).bind("cursor", text(page.startingAfter())).bind("endpoint", text(endpointId))
+                .bind("event", text(eventId)).bind("status", text(status)).bind("limit", page.fetchSize())
+                .map(DeliveryRepository::toDelivery).all();
+    }
+
+    /** Queues a finished delivery again, due now, with a fresh retry schedule; empty when it is pending. */
+    public Mono<Delivery> requeue(String siteId, String id, Instant now) {
+        return db.sql("""
+                        UPDATE webhook_deliveries d
+                           SET status = 'pending', round_attempts = 0, next_attempt_at = :now, completed_at = NULL,
+                               updated_at = :now
+                         WHERE d.site_id = :site AND d.id = :id AND d.status <> 'pending'
+                        RETURNING""" + " " + COLUMNS)
+                .bind("site", siteId).bind("id", id).bind("now", timestamp(now))
+                .map(DeliveryRepository::toDelivery).one();
+    }
+
+    /** Queues again every failed delivery of an endpoint created since {@code since}; returns how many. */
+    public Mono<Long> requeueFailed(String siteId, String endpointId, Instant since, Instant now) {
+        return db.sql("""
+                        UPDATE webhook_deliveries
+                           SET status = 'pending', round_attempts = 0, next_attempt_at = :now, completed_at = NULL,
+                               updated_at = :now
+                         WHERE site_id = :site AND endpoint_id = :endpoint AND status = 'failed' AND created_at >= :since""")
+                .bind("site", siteId).bind("endpoint", endpointId).bind("since", timestamp(since))
+                .bind("now", timestamp(now))
+                .fetch().rowsUpdated();
+    }
+
+    static Delivery toDelivery(Readable row) {
+        return new Delivery(row.get("id", String.class), row.get("site_id", String.class),
+                row.get("endpoint_id", String.class), row.get("event_id", String.class),
+                row.get("event_type", String.class), DeliveryStatus.of(row.get("status", String.class)),
+                row.get("attempt_count", Integer.class), Rows.instant(row, "next_attempt_at"),
+                Rows.instant(row, "last_attempt_at"), row.get("last_status_code", Integer.class),
+                row.get("last_error", String.class), Rows.instant(row, "created_at"), Rows.instant(row, "completed_at"));
+    }
+}
