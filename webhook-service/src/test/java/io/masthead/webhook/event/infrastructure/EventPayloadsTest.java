@@ -1,0 +1,51 @@
+package io.masthead.webhook.event.infrastructure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.masthead.events.EventHeader;
+import io.masthead.events.customer.Customer;
+import io.masthead.events.customer.CustomerUpdated;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class EventPayloadsTest {
+
+    private static final Instant OCCURRED = Instant.parse("2026-02-03T04:05:06.789Z");
+
+    private static CustomerUpdated event() {
+        return CustomerUpdated.newBuilder()
+                .setHeader(EventHeader.newBuilder().setEventId("6f7d2b36-5ef5-4a8a-9d5a-2f7c6f1f0a11")
+                        .setEventType("customer.updated").setSiteId("site_1").setOccurredAt(OCCURRED)
+                        .setProducer("customer-service").build())
+                .setCustomer(Customer.newBuilder().setId("cus_1").setEmail("lois@example.com").setFirstName("Lois")
+                        .setMetadata(Map.of("b", "2", "a", "1"))
+                        .setCreatedAt(Instant.parse("2026-01-01T00:00:00Z")).setUpdatedAt(OCCURRED).build())
+                .setChangedFields(List.of("email"))
+                .build();
+    }
+
+    @Test
+    void theEnvelopeCarriesTheSnapshotAsDataObject() {
+        String json = EventPayloads.payload("evt_1", "customer.updated", OCCURRED, "site_1", event());
+        JsonNode node = JsonMapper.builder().build().readTree(json);
+
+        assertThat(json).startsWith("{\"id\":\"evt_1\",\"type\":\"customer.updated\",\"created\":\"2026-02-03T04:05:06.789Z\","
+                + "\"site_id\":\"site_1\",\"data\":{\"object\":{\"id\":\"cus_1\",\"object\":\"customer\",");
+        assertThat(node.at("/data/object/email").asString()).isEqualTo("lois@example.com");
+        assertThat(node.at("/data/object/phone").isNull()).isTrue();
+        assertThat(node.at("/data/object/created_at").asString()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(node.at("/data/object/metadata").toString()).isEqualTo("{\"a\":\"1\",\"b\":\"2\"}");
+        assertThat(node.at("/data/changed_fields/0").asString()).isEqualTo("email");
+        assertThat(node.at("/data/object/header").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void theSameEventAlwaysGivesTheSameBytes() {
+        assertThat(EventPayloads.payload("evt_1", "customer.updated", OCCURRED, "site_1", event()))
+                .isEqualTo(EventPayloads.payload("evt_1", "customer.updated", OCCURRED, "site_1", event()));
+    }
+}
