@@ -1,0 +1,204 @@
+package io.masthead.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.masthead.webhook.support.DomainEvents;
+import io.masthead.webhook.support.TestReceiver;
+import io.masthead.webhook.support.TestReceiver.Reply;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Events from Kafka to a local receiver: signatures, retries, timeouts, 410, redirects, order, rotation. */
+class WebhookDeliveryIntegrationTest extends WebhookIntegrationTestSupport {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void aCustomerCreatedEventReachesTheEndpointSignedWithinSeconds() {
+        String site = newSite();
+        Map<String, Object> endpoint = endpoint(site, "/created", "[\"customer.*\"]");
+        Instant at = clock.instant();
+
+        events.created(site, DomainEvents.customer("cus_created1", "ada@example.com", at), at);
+
+        TestReceiver.Request request = awaitRequests("/created", 1).getFirst();
+        assertThat(signedWith(request, endpoint.get("secret").toString())).isTrue();
+        JsonNode body = JSON.readTree(request.body());
+        assertThat(body.get("id").asString()).startsWith("evt_").isEqualTo(request.header("webhook-id"));
+        assertThat(body.get("type").asString()).isEqualTo("customer.created");
+        assertThat(body.get("site_id").asString()).isEqualTo(site);
+        assertThat(body.at("/data/object/id").asString()).isEqualTo("cus_created1");
+        assertThat(body.at("/data/object/object").asString()).isEqualTo("customer");
+        assertThat(body.at("/data/object/email").asString()).isEqualTo("ada@example.com");
+        assertThat(Long.parseLong(request.header("webhook-timestamp")))
+                .isCloseTo(clock.instant().getEpochSecond(), org.assertj.core.data.Offset.offset(10L));
+
+        Map<String, Object> delivery = awaitDelivery(site, onlyDelivery(site, endpoint.get("id").toString())
+                .get("id").toString(), 1, "succeeded");
+        assertThat(delivery.get("event_id")).isEqualTo(body.get("id").asString());
+        assertThat(json(get(site, "/v1/events/" + body.get("id").asString())).get("type")).isEqualTo("customer.created");
+        // another site's event reaches nothing of this site
+        events.created(newSite(), DomainEvents.customer("cus_other", "x@example.com", at), at);
+        assertThat(receiver.requests("/created")).hasSize(1);
+    }
+
+    @Test
+    void failingTwiceThenSucceedingLogsThreeAttemptsWithTheSameIdAndBytes() {
+        String site = newSite();
+        receiver.script("/flaky", n -> n <= 2 ? Reply.status(500).withBody("boom " + n) : Reply.ok());
+        String endpointId = endpoint(site, "/flaky", "[\"customer.created\"]").get("id").toString();
+        events.created(site, DomainEvents.customer("cus_flaky", "f@example.com", clock.instant()), clock.instant());
+
+        String id = onlyDelivery(site, endpointId).get("id").toString();
+        Map<String, Object> first = awaitDelivery(site, id, 1, "pending");
+        Duration wait = Duration.between(instant(first.get("last_attempt_at")), instant(first.get("next_attempt_at")));
+        assertThat(wait).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(6));
+
+        clock.advance(Duration.ofSeconds(7));
+        Map<String, Object> second = awaitDelivery(site, id, 2, "pending");
+        assertThat(Duration.between(instant(second.get("last_attempt_at")), instant(second.get("next_attempt_at"))))
+                .isBetween(Duration.ofMinutes(4), Duration.ofMinutes(6));
+
+        clock.advance(Duration.ofMinutes(7));
+        awaitDelivery(site, id, 3, "succeeded");
+
+        List<Map<String, Object>> attempts = list(site, "/v1/webhook_deliveries/" + id + "/attempts");
+        assertThat(attempts).extracting(a -> a.get("status")).containsExactly("succeeded", "failed", "failed");
+        assertThat(attempts).extracting(a -> a.get("status_code")).containsExactly(200, 500, 500);
+        assertThat(attempts.get(2).get("response_body")).isEqualTo("boom 1");
+        assertThat(attempts).extracting(a -> a.get("attempt_number")).containsExactly(3, 2, 1);
+        List<TestReceiver.Request> requests = receiver.requests("/flaky");
+        assertThat(requests).hasSize(3);
+        assertThat(requests).extracting(r -> r.header("webhook-id")).containsOnly(requests.getFirst().header("webhook-id"));
+        assertThat(requests).extracting(TestReceiver.Request::body).containsOnly(requests.getFirst().body());
+        assertThat(list(site, "/v1/webhook_attempts?status=failed&endpoint_id=" + endpointId)).hasSize(2);
+    }
+
+    @Test
+    void aReceiverThatHangsTimesOutAndIsRetriedAfterAtLeastAMinute() {
+        String site = newSite();
+        receiver.script("/hang", n -> n == 1 ? Reply.hang() : Reply.ok());
+        String endpointId = endpoint(site, "/hang", "[\"*\"]").get("id").toString();
+        events.created(site, DomainEvents.customer("cus_hang", "h@example.com", clock.instant()), clock.instant());
+
+        String id = onlyDelivery(site, endpointId).get("id").toString();
+        Map<String, Object> first = awaitDelivery(site, id, 1, "pending");
+        assertThat(first.get("last_error").toString()).contains("no response");
+        assertThat(first.get("last_status_code")).isNull();
+        assertThat(Duration.between(instant(first.get("last_attempt_at")), instant(first.get("next_attempt_at"))))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(59));
+
+        clock.advance(Duration.ofSeconds(75));
+        awaitDelivery(site, id, 2, "succeeded");
+    }
+
+    @Test
+    void retryAfterIsHonouredWithinBounds() {
+        String site = newSite();
+        receiver.script("/busy", n -> n == 1 ? Reply.status(429).withHeader("Retry-After", "100") : Reply.ok());
+        String endpointId = endpoint(site, "/busy", "[\"*\"]").get("id").toString();
+        events.created(site, DomainEvents.customer("cus_busy", "b@example.com", clock.instant()), clock.instant());
+
+        Map<String, Object> first = awaitDelivery(site, onlyDelivery(site, endpointId).get("id").toString(), 1,
+                "pending");
+        assertThat(Duration.between(instant(first.get("last_attempt_at")), instant(first.get("next_attempt_at"))))
+                .isBetween(Duration.ofSeconds(99), Duration.ofSeconds(101));
+    }
+
+    @Test
+    void goneDisablesTheEndpointAndFailsTheDelivery() {
+        String site = newSite();
+        receiver.script("/gone", n -> Reply.status(410));
+        String endpointId = endpoint(site, "/gone", "[\"*\"]").get("id").toString();
+        events.created(site, DomainEvents.customer("cus_gone", "g@example.com", clock.instant()), clock.instant());
+
+        awaitDelivery(site, onlyDelivery(site, endpointId).get("id").toString(), 1, "failed");
+        Map<String, Object> endpoint = json(get(site, "/v1/webhook_endpoints/" + endpointId));
+        assertThat(endpoint.get("status")).isEqualTo("disabled");
+        assertThat(endpoint.get("disabled_reason")).isEqualTo("gone");
+
+        events.created(site, DomainEvents.customer("cus_gone2", "g2@example.com", clock.instant()), clock.instant());
+        events.created(site, DomainEvents.customer("cus_gone3", "g3@example.com", clock.instant()), clock.instant());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> deliveries(site, endpointId).size() == 1);
+        assertThat(receiver.requests("/gone")).hasSize(1);
+    }
+
+    @Test
+    void aRedirectIsAFailureAndIsNotFollowed() {
+        String site = newSite();
+        receiver.script("/redirect", n -> Reply.status(302).withHeader("Location", receiver.url("/redirected")));
+        String endpointId = endpoint(site, "/redirect", "[\"*\"]").get("id").toString();
+        events.created(site, DomainEvents.customer("cus_redirect", "r@example.com", clock.instant()), clock.instant());
+
+        Map<String, Object> delivery = awaitDelivery(site, onlyDelivery(site, endpointId).get("id").toString(), 1,
+                "pending");
+        assertThat(delivery.get("last_status_code")).isEqualTo(302);
+        assertThat(delivery.get("last_error").toString()).contains("redirects are not followed");
+        assertThat(receiver.requests("/redirected")).isEmpty();
+    }
+
+    @Test
+    void duringTheGracePeriodBothSecretsSignAndEachVerifiesThenOnlyTheNewOne() {
+        String site = newSite();
+        Map<String, Object> endpoint = endpoint(site, "/rotation", "[\"customer.created\"]");
+        String id = endpoint.get("id").toString();
+        String oldSecret = endpoint.get("secret").toString();
+
+        Map<String, Object> rotated = json(post(site, "/v1/webhook_endpoints/" + id + "/rotate_secret"));
+        String newSecret = rotated.get("secret").toString();
+        assertThat(newSecret).startsWith("whsec_").isNotEqualTo(oldSecret);
+        assertThat(Duration.between(clock.instant(), instant(rotated.get("previous_secrets_expire_at"))))
+                .isBetween(Duration.ofHours(23), Duration.ofHours(24));
+
+        post(site, "/v1/webhook_endpoints/" + id + "/ping").exchange().expectStatus().isAccepted();
+        TestReceiver.Request during = awaitRequests("/rotation", 1).getFirst();
+        assertThat(during.header("webhook-signature").split(" ")).hasSize(2);
+        assertThat(signedWith(during, newSecret)).isTrue();
+        assertThat(signedWith(during, oldSecret)).isTrue();
+        assertThat(JSON.readTree(during.body()).get("type").asString()).isEqualTo("ping");
+
+        clock.advance(Duration.ofHours(25));
+        post(site, "/v1/webhook_endpoints/" + id + "/ping").exchange().expectStatus().isAccepted();
+        TestReceiver.Request after = awaitRequests("/rotation", 2).get(1);
+        assertThat(after.header("webhook-signature").split(" ")).hasSize(1);
+        assertThat(signedWith(after, newSecret)).isTrue();
+        assertThat(signedWith(after, oldSecret)).isFalse();
+    }
+
+    @Test
+    void anOrderedEndpointGetsOneCustomersEventsInOrderEvenWhenTheFirstAttemptFails() {
+        String site = newSite();
+        receiver.script("/ordered", n -> n == 1 ? Reply.status(503) : Reply.ok());
+        receiver.script("/unordered", n -> n == 1 ? Reply.status(503) : Reply.ok());
+        String ordered = createEndpoint(site, "{\"url\": \"" + receiver.url("/ordered")
+                + "\", \"enabled_events\": [\"customer.*\"], \"ordered\": true}").get("id").toString();
+        endpoint(site, "/unordered", "[\"customer.*\"]");
+        Instant at = clock.instant();
+        var customer = DomainEvents.customer("cus_ordered", "o@example.com", at);
+        events.created(site, customer, at);
+        events.updated(site, customer, List.of("first_name"), at.plusMillis(1));
+        events.updated(site, customer, List.of("last_name"), at.plusMillis(2));
+
+        // the unordered endpoint gets the two updates while the creation waits for its retry
+        awaitRequests("/unordered", 3);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> receiver.requests("/ordered").size() == 1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(site, ordered).stream()
+                .anyMatch(d -> ((Number) d.get("attempts")).intValue() == 1 && d.get("next_attempt_at") != null
+                        && instant(d.get("next_attempt_at")).isAfter(clock.instant().plusSeconds(2))));
+        clock.advance(Duration.ofSeconds(7));
+        List<TestReceiver.Request> requests = awaitRequests("/ordered", 4);
+        assertThat(requests).extracting(r -> JSON.readTree(r.body()).get("type").asString())
+                .containsExactly("customer.created", "customer.created", "customer.updated", "customer.updated");
+        assertThat(requests.subList(2, 4)).extracting(r -> JSON.readTree(r.body()).at("/data/changed_fields/0").asString())
+                .containsExactly("first_name", "last_name");
+    }
+}
