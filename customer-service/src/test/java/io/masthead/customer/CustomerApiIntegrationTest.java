@@ -343,7 +343,8 @@ class CustomerApiIntegrationTest {
         web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
         web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
                 .value(body -> assertThat(body).contains("masthead_outbox_backlog", "masthead_outbox_oldest_age",
-                        "http_server_requests"));
+                        "masthead_outbox_published_total", "masthead_outbox_publish_latency_seconds_bucket",
+                        "http_server_requests", "application=\"customer-service\""));
     }
 
     @Test
