@@ -1,0 +1,64 @@
+package io.masthead.gateway.apikey.web;
+
+import io.masthead.gateway.apikey.application.ApiKeyService;
+import io.masthead.platform.security.Caller;
+import io.masthead.platform.security.CallerContext;
+import io.masthead.platform.web.ListResponse;
+import io.masthead.platform.web.PageRequest;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/v1/api_keys")
+@Tag(name = "API keys", description = "The secret keys of the caller's site")
+class ApiKeyController {
+
+    private final ApiKeyService apiKeys;
+
+    ApiKeyController(ApiKeyService apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create a secret key", description = "The response is the only time the secret is shown.")
+    Mono<ApiKeyResponse> create(@RequestBody(required = false) CreateApiKeyRequest body, ServerWebExchange exchange) {
+        return caller(exchange).flatMap(apiKeys::create).map(ApiKeyResponse::of);
+    }
+
+    @GetMapping
+    @Operation(summary = "List the site's keys", description = "Newest first; secrets are never shown.")
+    Mono<ListResponse<ApiKeyResponse>> list(
+            @Parameter(description = "1 to 100, default 10") @RequestParam(name = "limit", required = false) String limit,
+            @Parameter(description = "The id of the last key of the previous page")
+            @RequestParam(name = "starting_after", required = false) String startingAfter,
+            ServerWebExchange exchange) {
+        PageRequest page = PageRequest.of(limit, startingAfter);
+        return caller(exchange).flatMap(caller -> apiKeys.list(caller, page)).map(list -> list.map(ApiKeyResponse::of));
+    }
+
+    @PostMapping("/{id}/revoke")
+    @Operation(summary = "Revoke a key", description = "It stops working within the authentication cache window "
+            + "(30 s by default). Revoking a revoked key changes nothing.")
+    Mono<ApiKeyResponse> revoke(@PathVariable("id") String id, ServerWebExchange exchange) {
+        return caller(exchange).flatMap(caller -> apiKeys.revoke(caller, id)).map(ApiKeyResponse::of);
+    }
+
+    private static Mono<Caller> caller(ServerWebExchange exchange) {
+        return CallerContext.of(exchange)
+                .switchIfEmpty(Mono.error(() -> new AuthenticationCredentialsNotFoundException("no caller")));
+    }
+}
