@@ -1,8 +1,9 @@
 -- Customers, organizations (Release 1.54) and addresses. Every row belongs to a site; ids are
--- time-ordered (prefix + ULID body), so ORDER BY id is creation order and the pagination cursor.
+-- time-ordered (prefix + ULID body), so ORDER BY id is creation order and the pagination cursor
+-- (byte order: COLLATE "C", whatever the database locale).
 
 CREATE TABLE organizations (
-    id          TEXT PRIMARY KEY,
+    id          TEXT COLLATE "C" PRIMARY KEY,
     site_id     TEXT        NOT NULL,
     name        TEXT        NOT NULL,
     industry    TEXT,
@@ -15,7 +16,7 @@ CREATE TABLE organizations (
 CREATE INDEX organizations_site ON organizations (site_id, id);
 
 CREATE TABLE customers (
-    id              TEXT PRIMARY KEY,
+    id              TEXT COLLATE "C" PRIMARY KEY,
     site_id         TEXT        NOT NULL,
     old_provider_id TEXT,
     email           TEXT,
@@ -42,7 +43,7 @@ CREATE UNIQUE INDEX customers_site_old_provider_id_unique ON customers (site_id,
     WHERE old_provider_id IS NOT NULL;
 
 CREATE TABLE addresses (
-    id           TEXT PRIMARY KEY,
+    id           TEXT COLLATE "C" PRIMARY KEY,
     site_id      TEXT        NOT NULL,
     customer_id  TEXT        NOT NULL,
     type         TEXT        NOT NULL CHECK (type IN ('billing', 'shipping')),

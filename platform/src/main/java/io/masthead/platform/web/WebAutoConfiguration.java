@@ -23,6 +23,16 @@ import reactor.core.publisher.Flux;
 @AutoConfiguration(after = R2dbcAutoConfiguration.class)
 public class WebAutoConfiguration {
 
+    /**
+     * Services are reached through the gateway, which serves their OpenAPI documents: server-relative URLs
+     * keep Swagger UI's "Try it out" going through the gateway (and its authentication).
+     */
+    @Bean
+    org.springdoc.core.customizers.OpenApiCustomizer serverRelativeOpenApi() {
+        return api -> api.setServers(java.util.List.of(new io.swagger.v3.oas.models.servers.Server().url("/")
+                .description("through the gateway")));
+    }
+
     @Bean
     ProblemWebExceptionHandler problemWebExceptionHandler() {
         return new ProblemWebExceptionHandler();
