@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A webhook receiver on a free loopback port: each path answers as scripted for its n-th request (200 by
@@ -59,9 +60,12 @@ public final class TestReceiver implements AutoCloseable {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final DisposableServer server;
+    private final LoopResources loops;
 
     public TestReceiver() {
-        server = HttpServer.create().host("127.0.0.1").port(0)
+        // its own event loops: a Spring context closing disposes reactor-netty's global ones
+        loops = LoopResources.create("test-receiver", 2, true);
+        server = HttpServer.create().runOn(loops).host("127.0.0.1").port(0)
                 .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
                         .flatMap(body -> {
                             String path = request.path().isEmpty() ? "/" : "/" + request.path();
@@ -101,5 +105,6 @@ public final class TestReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow(Duration.ofSeconds(2));
+        loops.dispose();
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Sends one signed webhook request and reports what came of it, never throwing: reactor-netty, redirects
@@ -30,6 +31,7 @@ public class WebhookSender implements AutoCloseable {
 
     private final HttpClient client;
     private final ConnectionProvider connections;
+    private final LoopResources loops;
     private final Clock clock;
     private final int bodyLimit;
     private final Duration overallTimeout;
@@ -50,7 +52,10 @@ public class WebhookSender implements AutoCloseable {
                 .maxIdleTime(Duration.ofSeconds(30))
                 .maxLifeTime(Duration.ofMinutes(5))
                 .build();
+        // event loops of its own: deliveries never compete with the API's loops, nor share their lifecycle
+        this.loops = LoopResources.create("webhook-http", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
         this.client = HttpClient.create(connections)
+                .runOn(loops)
                 .resolver(guard.resolverGroup())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .responseTimeout(responseTimeout)
@@ -144,5 +149,6 @@ public class WebhookSender implements AutoCloseable {
     @Override
     public void close() {
         connections.dispose();
+        loops.dispose();
     }
 }

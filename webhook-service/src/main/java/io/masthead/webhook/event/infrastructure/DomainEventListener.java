@@ -33,7 +33,7 @@ class DomainEventListener {
         this.intake = intake;
     }
 
-    @KafkaListener(id = LISTENER_ID, topics = "#{@webhookTopics}")
+    @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = "#{@webhookTopics}")
     void onEvent(ConsumerRecord<String, Object> record) {
         if (!(record.value() instanceof SpecificRecord event)) {
             log.warn("Skipping {}/{}@{}: not an Avro event ({})", record.topic(), record.partition(), record.offset(),
