@@ -144,7 +144,8 @@ public final class LocalPlatform {
 
     private RunningService startService(Services.Definition service, List<Services.Definition> all, Path privateKey,
                                         Path publicKey) {
-        List<String> command = Services.command(root, service, all, engines,
+        Path jar = Services.copyJar(root, service, data.resolve("run"));
+        List<String> command = Services.command(jar, service, all, engines,
                 new Services.Keys(privateKey, publicKey, devSiteKeyFile()), List.of());
         ChildProcess process = ChildProcess.start(service.name(), command, root,
                 data.resolve("logs").resolve(service.name() + ".log"), Map.of());

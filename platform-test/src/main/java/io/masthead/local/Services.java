@@ -67,14 +67,29 @@ public final class Services {
         return root.resolve(service.name()).resolve("target").resolve(service.name() + ".jar");
     }
 
+    /**
+     * A private copy of the service's jar in {@code runDirectory}, so rebuilding the project while the service
+     * runs does not pull classes from under it.
+     */
+    public static Path copyJar(Path root, Definition service, Path runDirectory) {
+        try {
+            Files.createDirectories(runDirectory);
+            Path copy = runDirectory.resolve(service.name() + ".jar");
+            Files.copy(jarOf(root, service), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return copy;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy the jar of " + service.name() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The command line of one service, wired to the engines and (for the gateway) to every other service. */
-    public static List<String> command(Path root, Definition service, List<Definition> all, Engines engines,
+    public static List<String> command(Path jar, Definition service, List<Definition> all, Engines engines,
             Keys keys, List<String> extraArguments) {
         DatabaseCoordinates db = engines.postgres().database(service.database());
         List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.masthead.events",
-                "-jar", jarOf(root, service).toString(),
+                "-jar", jar.toString(),
                 "--server.port=" + service.port(),
                 "--spring.r2dbc.url=" + db.r2dbcUrl(),
                 "--spring.r2dbc.username=" + db.username(),
