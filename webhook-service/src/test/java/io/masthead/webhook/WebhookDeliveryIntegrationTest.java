@@ -201,4 +201,22 @@ class WebhookDeliveryIntegrationTest extends WebhookIntegrationTestSupport {
         assertThat(requests.subList(2, 4)).extracting(r -> JSON.readTree(r.body()).at("/data/changed_fields/0").asString())
                 .containsExactly("first_name", "last_name");
     }
+
+    @Test
+    void theDeliveryMetricsArePublishedForPrometheus() {
+        String site = newSite();
+        String id = endpoint(site, "/metrics", "[\"*\"]").get("id").toString();
+        post(site, "/v1/webhook_endpoints/" + id + "/ping").exchange().expectStatus().isAccepted();
+        awaitRequests("/metrics", 1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = web.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(16 << 20)).build()
+                    .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                    .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(metrics).containsPattern("webhooks_deliveries_total\\{[^}]*outcome=\"succeeded\"")
+                    .containsPattern("webhooks_attempts_total\\{[^}]*outcome=\"succeeded\",result=\"2xx\"")
+                    .containsPattern("webhooks_attempt_duration_seconds_bucket\\{[^}]*outcome=\"succeeded\"");
+            assertThat(metrics).contains("webhooks_event_to_first_attempt_seconds_bucket",
+                    "webhooks_event_to_delivery_seconds_bucket", "webhooks_due_depth", "webhooks_due_oldest_age_seconds", "webhooks_inflight");
+        });
+    }
 }
