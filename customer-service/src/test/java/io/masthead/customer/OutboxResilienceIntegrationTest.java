@@ -16,7 +16,6 @@ import io.masthead.test.kafka.TopicProbe;
 import io.masthead.test.spring.MastheadIntegrationTest;
 import io.masthead.test.spring.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,7 +192,7 @@ class OutboxResilienceIntegrationTest {
         OutboxRelay standby = new OutboxRelay(
                 new OutboxProperties(true, 500, Duration.ofSeconds(1), Duration.ofMillis(200), 7262657),
                 database.jdbcUrl(), database.username(), database.password(), () -> unused, RelayInterceptor.NONE,
-                Clock.systemUTC(), new SimpleMeterRegistry());
+                new SimpleMeterRegistry());
         standby.start();
         try {
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !standby.isActive());

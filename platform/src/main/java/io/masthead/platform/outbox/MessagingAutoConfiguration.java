@@ -5,7 +5,6 @@ import io.masthead.platform.kafka.AvroSerdeConfig;
 import io.masthead.platform.kafka.TopicDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
-import java.time.Clock;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -48,7 +47,7 @@ public class MessagingAutoConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "masthead.outbox.enabled", havingValue = "true")
-    OutboxRelay outboxRelay(OutboxProperties properties, Environment env, KafkaProperties kafka, Clock clock,
+    OutboxRelay outboxRelay(OutboxProperties properties, Environment env, KafkaProperties kafka,
             MeterRegistry meters, ObjectProvider<RelayInterceptor> interceptor) {
         String registryUrl = env.getRequiredProperty("masthead.registry.url");
         Map<String, Object> config = kafka.buildProducerProperties();
@@ -66,7 +65,7 @@ public class MessagingAutoConfiguration {
         return new OutboxRelay(properties, env.getRequiredProperty("spring.flyway.url"),
                 env.getProperty("spring.flyway.user"), env.getProperty("spring.flyway.password"),
                 () -> new KafkaProducer<String, SpecificRecord>(config), interceptor.getIfAvailable(() -> RelayInterceptor.NONE),
-                clock, meters);
+                meters);
     }
 
     /** Creates each declared {@link TopicDefinition} at start-up (existing topics are left as they are). */

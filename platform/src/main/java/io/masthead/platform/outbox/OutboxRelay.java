@@ -15,8 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +64,6 @@ public class OutboxRelay implements SmartLifecycle {
     private final Properties jdbcProperties;
     private final Supplier<Producer<String, SpecificRecord>> producerFactory;
     private final RelayInterceptor interceptor;
-    private final Clock clock;
     private final MeterRegistry meters;
     private final Map<String, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -80,7 +79,7 @@ public class OutboxRelay implements SmartLifecycle {
     private long lastStatsAt;
 
     public OutboxRelay(OutboxProperties properties, String jdbcUrl, String user, String password,
-            Supplier<Producer<String, SpecificRecord>> producerFactory, RelayInterceptor interceptor, Clock clock,
+            Supplier<Producer<String, SpecificRecord>> producerFactory, RelayInterceptor interceptor,
             MeterRegistry meters) {
         this.properties = properties;
         this.jdbcUrl = jdbcUrl;
@@ -94,7 +93,6 @@ public class OutboxRelay implements SmartLifecycle {
         jdbcProperties.setProperty("ApplicationName", "outbox-relay");
         this.producerFactory = producerFactory;
         this.interceptor = interceptor;
-        this.clock = clock;
         this.meters = meters;
         Gauge.builder("masthead.outbox.backlog", backlog, AtomicLong::get)
                 .description("Events in the outbox not yet published").register(meters);
@@ -246,7 +244,8 @@ public class OutboxRelay implements SmartLifecycle {
                 Row row = rows.get(i);
                 acked.add(row.id());
                 Counter.builder("masthead.outbox.published").tag("topic", row.topic()).register(meters).increment();
-                publishLatency.record(Duration.between(row.createdAt().toInstant(), clock.instant()));
+                // wall time on both sides: created_at is the database's clock_timestamp() at insert
+                publishLatency.record(Duration.between(row.createdAt().toInstant(), Instant.now()));
             } catch (ExecutionException e) {
                 failure = e;
             }
@@ -284,7 +283,7 @@ public class OutboxRelay implements SmartLifecycle {
             rs.next();
             backlog.set(rs.getLong(1));
             Timestamp oldest = rs.getTimestamp(2);
-            oldestAgeMillis.set(oldest == null ? 0 : Math.max(0, clock.millis() - oldest.getTime()));
+            oldestAgeMillis.set(oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getTime()));
         }
     }
 

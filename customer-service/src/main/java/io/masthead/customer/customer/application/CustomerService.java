@@ -47,6 +47,7 @@ public class CustomerService {
 
     public Mono<Customer> create(Caller caller, CustomerProfile profile) {
         return Mono.defer(() -> {
+            caller.requireAdmin();
             profile.validate().throwIfAny();
             Instant now = clock.instant();
             Customer customer = Customer.create(Ids.next(Customer.ID_PREFIX, clock), caller.siteId(), profile, now);
@@ -60,6 +61,7 @@ public class CustomerService {
     }
 
     public Mono<Customer> update(Caller caller, String id, UnaryOperator<CustomerProfile> change) {
+        caller.requireAdmin();
         Mono<Customer> work = customers.findForUpdate(caller.siteId(), id)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("customer", id)))
                 .flatMap(before -> {
