@@ -180,4 +180,20 @@ class WebhookApiIntegrationTest extends WebhookIntegrationTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 list(site, "/v1/webhook_deliveries?status=pending&endpoint_id=" + endpointId).isEmpty());
     }
+
+    @Test
+    void deletingAnEndpointDuringAnAttemptLosesNothingElse() {
+        String site = newSite();
+        receiver.script("/deleted", n -> new Reply(200, Map.of(), "", Duration.ofMillis(700)));
+        String doomed = endpoint(site, "/deleted", "[\"customer.created\"]").get("id").toString();
+        events.created(site, DomainEvents.customer("cus_doomed", "x1@example.com", clock.instant()), clock.instant());
+        awaitRequests("/deleted", 1);
+        web.delete().uri("/v1/webhook_endpoints/" + doomed).header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.admin(site))
+                .exchange().expectStatus().isOk();
+
+        String survivor = endpoint(site, "/survivor", "[\"customer.created\"]").get("id").toString();
+        events.created(site, DomainEvents.customer("cus_survivor", "x2@example.com", clock.instant()), clock.instant());
+        awaitDelivery(site, onlyDelivery(site, survivor).get("id").toString(), 1, "succeeded");
+        assertThat(list(site, "/v1/webhook_attempts?endpoint_id=" + doomed)).isEmpty();
+    }
 }

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -113,6 +114,15 @@ public class AttemptRecorder implements SmartLifecycle {
         while (true) {
             try {
                 write(batch).block(Duration.ofSeconds(30));
+                return;
+            } catch (DataIntegrityViolationException e) {
+                // not transient: write the results one by one, and drop only what cannot be written
+                if (batch.size() == 1) {
+                    log.error("Dropping the result of attempt {} (delivery {}): {}", batch.getFirst().attempt().id(),
+                            batch.getFirst().attempt().deliveryId(), e.getMessage());
+                    return;
+                }
+                batch.forEach(result -> writeWithRetries(List.of(result)));
                 return;
             } catch (RuntimeException e) {
                 if (!running) {

@@ -53,7 +53,7 @@ public class DeliveryMetrics {
                 .description("Deliveries due and waiting for a worker").register(registry);
         Gauge.builder("webhooks.due.oldest.age", oldestDueAgeMillis, v -> v.get() / 1000.0).baseUnit("seconds")
                 .description("How long the oldest due delivery has been waiting").register(registry);
-        Gauge.builder("webhooks.inflight", inflight, s -> s.getAsInt())
+        Gauge.builder("webhooks.inflight", inflight, s -> s.getAsInt()).strongReference(true)
                 .description("Attempts in flight in this instance").register(registry);
     }
 

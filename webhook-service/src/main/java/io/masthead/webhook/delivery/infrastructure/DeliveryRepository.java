@@ -188,11 +188,14 @@ public class DeliveryRepository {
         Mono<Long> attempts = db.sql("""
                         INSERT INTO webhook_attempts (id, site_id, delivery_id, endpoint_id, event_id, attempt_number, url,
                             attempted_at, duration_ms, status_code, outcome, error, response_body)
-                        SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:sites AS text[]), CAST(:deliveries AS text[]),
+                        SELECT r.* FROM unnest(CAST(:ids AS text[]), CAST(:sites AS text[]), CAST(:deliveries AS text[]),
                             CAST(:endpoints AS text[]), CAST(:events AS text[]), CAST(:numbers AS int[]),
                             CAST(:urls AS text[]), CAST(:attemptedAt AS timestamptz[]), CAST(:durations AS int[]),
                             CAST(:codes AS int[]), CAST(:outcomes AS text[]), CAST(:errors AS text[]),
-                            CAST(:bodies AS text[]))""")
+                            CAST(:bodies AS text[])) AS r(id, site_id, delivery_id, endpoint_id, event_id, attempt_number,
+                                url, attempted_at, duration_ms, status_code, outcome, error, response_body)
+                         -- an endpoint deleted during the attempt took its deliveries with it
+                         WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = r.delivery_id)""")
                 .bind("ids", ids).bind("sites", sites).bind("deliveries", deliveries).bind("endpoints", endpoints)
                 .bind("events", events).bind("numbers", numbers).bind("urls", urls).bind("attemptedAt", attemptedAt)
                 .bind("durations", durations).bind("codes", codes).bind("outcomes", outcomes).bind("errors", errors)
