@@ -95,6 +95,39 @@ public class DeliveryRepository {
                 .fetch().rowsUpdated();
     }
 
+    /** A delivery to create: one event to one endpoint. */
+    public record NewDelivery(String id, String siteId, String endpointId, String eventId, String eventType,
+            String orderingKey) {
+    }
+
+    /**
+     * Creates pending deliveries, due at {@code now}, in the given order (which is the order of their sequence
+     * numbers, so of ordered delivery); an (event, endpoint) pair already there is kept.
+     */
+    public Mono<Long> insertAll(List<NewDelivery> deliveries, Instant now) {
+        if (deliveries.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        INSERT INTO webhook_deliveries (id, site_id, endpoint_id, event_id, event_type, ordering_key,
+                            status, next_attempt_at, created_at, updated_at)
+                        SELECT r.id, r.site_id, r.endpoint_id, r.event_id, r.event_type, r.ordering_key, 'pending',
+                               :now, :now, :now
+                          FROM unnest(CAST(:ids AS text[]), CAST(:sites AS text[]), CAST(:endpoints AS text[]),
+                                      CAST(:events AS text[]), CAST(:types AS text[]), CAST(:keys AS text[]))
+                               WITH ORDINALITY AS r(id, site_id, endpoint_id, event_id, event_type, ordering_key, n)
+                         ORDER BY r.n
+                        ON CONFLICT (event_id, endpoint_id) DO NOTHING""")
+                .bind("now", timestamp(now))
+                .bind("ids", deliveries.stream().map(NewDelivery::id).toArray(String[]::new))
+                .bind("sites", deliveries.stream().map(NewDelivery::siteId).toArray(String[]::new))
+                .bind("endpoints", deliveries.stream().map(NewDelivery::endpointId).toArray(String[]::new))
+                .bind("events", deliveries.stream().map(NewDelivery::eventId).toArray(String[]::new))
+                .bind("types", deliveries.stream().map(NewDelivery::eventType).toArray(String[]::new))
+                .bind("keys", deliveries.stream().map(NewDelivery::orderingKey).toArray(String[]::new))
+                .fetch().rowsUpdated();
+    }
+
     /**
      * Claims up to {@code limit} due deliveries (see {@link #CLAIM}).
      *

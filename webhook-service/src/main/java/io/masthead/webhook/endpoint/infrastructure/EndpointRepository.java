@@ -113,6 +113,22 @@ public class EndpointRepository {
     public record MatchedEndpoint(String id, boolean ordered) {
     }
 
+    /** An enabled endpoint's id, site and event patterns, for matching events in memory. */
+    public record Subscription(String id, String siteId, List<String> enabledEvents) {
+    }
+
+    /** The enabled endpoints of these sites. */
+    public Flux<Subscription> enabledOf(java.util.Collection<String> siteIds) {
+        return db.sql("""
+                        SELECT id, site_id, enabled_events FROM webhook_endpoints
+                         WHERE site_id = ANY(CAST(:sites AS text[])) AND status = 'enabled'
+                         ORDER BY id""")
+                .bind("sites", siteIds.toArray(String[]::new))
+                .map(row -> new Subscription(row.get("id", String.class), row.get("site_id", String.class),
+                        Arrays.asList(row.get("enabled_events", String[].class))))
+                .all();
+    }
+
     // ------------------------------------------------------------------------------------------------ secrets
 
     public Mono<Void> insertSecret(String endpointId, Secret secret) {

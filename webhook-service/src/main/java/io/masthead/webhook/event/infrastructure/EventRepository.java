@@ -36,6 +36,27 @@ public class EventRepository {
                 .fetch().rowsUpdated().then();
     }
 
+    /** Inserts several events with one statement. */
+    public Mono<Long> insertAll(java.util.List<WebhookEvent> events) {
+        if (events.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        INSERT INTO webhook_events (id, event_id, site_id, type, ordering_key, payload, occurred_at, received_at)
+                        SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:eventIds AS uuid[]), CAST(:sites AS text[]),
+                            CAST(:types AS text[]), CAST(:keys AS text[]), CAST(:payloads AS text[]),
+                            CAST(:occurredAt AS timestamptz[]), CAST(:receivedAt AS timestamptz[]))""")
+                .bind("ids", events.stream().map(WebhookEvent::id).toArray(String[]::new))
+                .bind("eventIds", events.stream().map(e -> e.sourceEventId().toString()).toArray(String[]::new))
+                .bind("sites", events.stream().map(WebhookEvent::siteId).toArray(String[]::new))
+                .bind("types", events.stream().map(WebhookEvent::type).toArray(String[]::new))
+                .bind("keys", events.stream().map(WebhookEvent::orderingKey).toArray(String[]::new))
+                .bind("payloads", events.stream().map(WebhookEvent::payload).toArray(String[]::new))
+                .bind("occurredAt", events.stream().map(e -> e.occurredAt().toString()).toArray(String[]::new))
+                .bind("receivedAt", events.stream().map(e -> e.receivedAt().toString()).toArray(String[]::new))
+                .fetch().rowsUpdated();
+    }
+
     public Mono<WebhookEvent> find(String siteId, String id) {
         return db.sql("SELECT " + COLUMNS + " FROM webhook_events v WHERE v.site_id = :site AND v.id = :id")
                 .bind("site", siteId).bind("id", id).map(EventRepository::toEvent).one();
