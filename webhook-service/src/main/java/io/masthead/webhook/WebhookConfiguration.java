@@ -5,7 +5,6 @@ import io.masthead.webhook.delivery.application.Dispatcher;
 import io.masthead.webhook.delivery.infrastructure.DeliveryRepository;
 import io.masthead.webhook.delivery.infrastructure.WebhookSender;
 import io.masthead.webhook.delivery.model.RetryPolicy;
-import io.masthead.webhook.endpoint.infrastructure.EndpointRepository;
 import io.masthead.webhook.ssrf.infrastructure.AddressGuard;
 import io.masthead.webhook.ssrf.model.AddressPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,10 +57,10 @@ class WebhookConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(DeliveryRepository deliveries, EndpointRepository endpoints, WebhookSender sender,
+    Dispatcher dispatcher(DeliveryRepository deliveries, WebhookSender sender,
             RetryPolicy policy, AttemptRecorder recorder, MeterRegistry meters, Clock clock,
             WebhookProperties properties) {
-        return new Dispatcher(deliveries, endpoints, sender, policy, recorder, meters, clock,
+        return new Dispatcher(deliveries, sender, policy, recorder, meters, clock,
                 new Dispatcher.Settings(properties.maxConcurrency(), properties.maxConcurrencyPerEndpoint(),
                         properties.claimBatchSize(), properties.lease(), properties.pollInterval(),
                         properties.dispatcherEnabled()));

@@ -219,4 +219,21 @@ class WebhookDeliveryIntegrationTest extends WebhookIntegrationTestSupport {
                     "webhooks_event_to_delivery_seconds_bucket", "webhooks_due_depth", "webhooks_due_oldest_age_seconds", "webhooks_inflight");
         });
     }
+
+    @Test
+    void anEventDeliveredTwiceByKafkaMakesOneDelivery() {
+        String site = newSite();
+        String endpointId = endpoint(site, "/twice", "[\"customer.created\"]").get("id").toString();
+        Instant at = clock.instant();
+        var customer = DomainEvents.customer("cus_twice", "t@example.com", at);
+        var header = DomainEvents.header("customer.created", site, at);
+        var event = io.masthead.events.customer.CustomerCreated.newBuilder().setHeader(header).setCustomer(customer).build();
+        events.send(customer.getId(), header, event);
+        events.send(customer.getId(), header, event);
+
+        awaitDelivery(site, onlyDelivery(site, endpointId).get("id").toString(), 1, "succeeded");
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3))
+                .until(() -> deliveries(site, endpointId).size() == 1 && receiver.requests("/twice").size() == 1);
+        assertThat(list(site, "/v1/events")).hasSize(1);
+    }
 }

@@ -11,9 +11,6 @@ import io.masthead.webhook.delivery.model.AttemptOutcome;
 import io.masthead.webhook.delivery.model.DeliveryStatus;
 import io.masthead.webhook.delivery.model.RetryPolicy;
 import io.masthead.webhook.delivery.model.RetryPolicy.Decision;
-import io.masthead.webhook.endpoint.infrastructure.EndpointRepository;
-import io.masthead.webhook.endpoint.model.SecretRotation;
-import io.masthead.webhook.endpoint.model.SecretRotation.Secret;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +49,6 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
     }
 
     private final DeliveryRepository deliveries;
-    private final EndpointRepository endpoints;
     private final WebhookSender sender;
     private final RetryPolicy policy;
     private final AttemptRecorder recorder;
@@ -69,10 +64,9 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
     private volatile Thread thread;
     private long lastMetricsNanos;
 
-    public Dispatcher(DeliveryRepository deliveries, EndpointRepository endpoints, WebhookSender sender,
+    public Dispatcher(DeliveryRepository deliveries, WebhookSender sender,
             RetryPolicy policy, AttemptRecorder recorder, MeterRegistry meters, Clock clock, Settings settings) {
         this.deliveries = deliveries;
-        this.endpoints = endpoints;
         this.sender = sender;
         this.policy = policy;
         this.recorder = recorder;
@@ -184,15 +178,8 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
             if (claimed == null || claimed.isEmpty()) {
                 return;
             }
-            List<String> endpointIds = claimed.stream().map(ClaimedDelivery::endpointId).distinct().toList();
-            Map<String, List<Secret>> secrets = endpoints.activeSecrets(endpointIds, now)
-                    .collect(Collectors.groupingBy(EndpointRepository.EndpointSecret::endpointId,
-                            Collectors.mapping(EndpointRepository.EndpointSecret::secret, Collectors.toList())))
-                    .block(Duration.ofSeconds(30));
             for (ClaimedDelivery delivery : claimed) {
-                List<String> signing = SecretRotation.signingSecrets(
-                        secrets == null ? List.of() : secrets.getOrDefault(delivery.endpointId(), List.of()), now);
-                start(delivery, signing);
+                start(delivery);
             }
             if (claimed.size() < limit) {
                 return;
@@ -200,7 +187,8 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
         }
     }
 
-    private void start(ClaimedDelivery delivery, List<String> secrets) {
+    private void start(ClaimedDelivery delivery) {
+        List<String> secrets = delivery.secrets();
         inflight.incrementAndGet();
         inflightByEndpoint.computeIfAbsent(delivery.endpointId(), k -> new AtomicInteger()).incrementAndGet();
         Instant attemptedAt = clock.instant();

@@ -1,10 +1,14 @@
 package io.masthead.webhook.delivery.infrastructure;
 
 import java.time.Instant;
+import java.util.List;
 
-/** A delivery a worker claimed (leased) for one attempt, with what the attempt needs. */
+/**
+ * A delivery a worker claimed (leased) for one attempt, with what the attempt needs: the URL, the payload and
+ * the endpoint's active signing secrets, newest first.
+ */
 public record ClaimedDelivery(String id, String siteId, String endpointId, String eventId, String eventType,
-        int attemptCount, int roundAttempts, String url, String payload, Instant occurredAt) {
+        int attemptCount, int roundAttempts, String url, String payload, Instant occurredAt, List<String> secrets) {
 
     /** Whether this is the first attempt ever (for the event-to-first-attempt latency). */
     public boolean firstAttempt() {

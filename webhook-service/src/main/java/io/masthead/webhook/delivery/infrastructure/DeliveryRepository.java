@@ -28,48 +28,48 @@ public class DeliveryRepository {
             d.last_attempt_at, d.last_status_code, d.last_error, d.created_at, d.completed_at""";
 
     /**
-     * Claims due deliveries: pending, due, of an enabled endpoint, not of an endpoint this worker has no room
-     * for ({@code :full}), at most {@code free} per endpoint, and on ordered endpoints only the oldest pending
-     * delivery of each ordering key. The lease pushes the due time to {@code :leaseUntil}: if the worker dies,
-     * the delivery is due again then.
+     * Claims due deliveries, endpoint by endpoint (in random order, for fairness): for each enabled endpoint
+     * with due work that this worker has room for (not in {@code :full}), its oldest due deliveries, at most its
+     * free share ({@code :roomFree}, else {@code :perEndpoint}), and on ordered endpoints only deliveries with no
+     * earlier pending one of the same ordering key; {@code :limit} in all. Rows another worker holds are skipped.
+     * The lease pushes their due time to {@code :leaseUntil}: if the worker dies, they are due again then. Each
+     * row comes with what its attempt needs: URL, payload and the endpoint's active secrets, newest first.
      */
     private static final String CLAIM = """
-            WITH candidates AS (
-                SELECT d.id, d.endpoint_id, d.next_attempt_at
-                  FROM webhook_deliveries d
-                  JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                 WHERE d.status = 'pending' AND d.next_attempt_at <= :now
-                   AND e.status = 'enabled'
-                   AND NOT (d.endpoint_id = ANY(CAST(:full AS text[])))
-                   AND (NOT e.ordered OR d.ordering_key IS NULL OR NOT EXISTS (
-                         SELECT 1 FROM webhook_deliveries p
-                          WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
-                            AND p.status = 'pending' AND p.seq < d.seq))
-                 ORDER BY d.next_attempt_at
-                 LIMIT :scan
-            ), ranked AS (
-                SELECT c.id, c.next_attempt_at,
-                       row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at) AS rank,
-                       coalesce(room.free, :perEndpoint) AS free
-                  FROM candidates c
+            WITH endpoints_due AS (
+                SELECT e.id, e.ordered, coalesce(room.free, :perEndpoint) AS free
+                  FROM webhook_endpoints e
+                 CROSS JOIN LATERAL (SELECT 1 FROM webhook_deliveries w
+                                      WHERE w.endpoint_id = e.id AND w.status = 'pending' AND w.next_attempt_at <= :now
+                                      LIMIT 1) due
                   LEFT JOIN unnest(CAST(:roomEndpoints AS text[]), CAST(:roomFree AS int[])) AS room(endpoint_id, free)
-                         ON room.endpoint_id = c.endpoint_id
+                         ON room.endpoint_id = e.id
+                 WHERE e.status = 'enabled' AND NOT (e.id = ANY(CAST(:full AS text[])))
+                 ORDER BY random()
             ), picked AS (
-                SELECT d.id
-                  FROM webhook_deliveries d
-                  JOIN ranked r ON r.id = d.id
-                 WHERE r.rank <= r.free
-                 ORDER BY r.next_attempt_at
+                SELECT x.id
+                  FROM endpoints_due ed
+                 CROSS JOIN LATERAL (
+                        SELECT d.id FROM webhook_deliveries d
+                         WHERE d.endpoint_id = ed.id AND d.status = 'pending' AND d.next_attempt_at <= :now
+                           AND (NOT ed.ordered OR d.ordering_key IS NULL OR NOT EXISTS (
+                                 SELECT 1 FROM webhook_deliveries p
+                                  WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
+                                    AND p.status = 'pending' AND p.seq < d.seq))
+                         ORDER BY d.next_attempt_at
+                         LIMIT ed.free
+                           FOR UPDATE OF d SKIP LOCKED) x
                  LIMIT :limit
-                   FOR UPDATE OF d SKIP LOCKED
             )
             UPDATE webhook_deliveries d
                SET next_attempt_at = :leaseUntil, updated_at = :now
-              FROM picked, webhook_endpoints e, webhook_events ev
-             WHERE d.id = picked.id AND d.status = 'pending' AND d.next_attempt_at <= :now
+              FROM webhook_endpoints e, webhook_events ev
+             WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) AND d.status = 'pending' AND d.next_attempt_at <= :now
                AND e.id = d.endpoint_id AND e.status = 'enabled' AND ev.id = d.event_id
             RETURNING d.id, d.site_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.round_attempts,
-                      e.url, ev.payload, ev.occurred_at""";
+                      e.url, ev.payload, ev.occurred_at,
+                      (SELECT array_agg(s.secret ORDER BY s.created_at DESC) FROM webhook_endpoint_secrets s
+                        WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > :now)) AS secrets""";
 
     private final DatabaseClient db;
 
@@ -143,14 +143,14 @@ public class DeliveryRepository {
         }
         return db.sql(CLAIM)
                 .bind("now", timestamp(now)).bind("leaseUntil", timestamp(leaseUntil))
-                .bind("limit", limit).bind("scan", Math.max(limit * 4, 64)).bind("perEndpoint", perEndpoint)
+                .bind("limit", limit).bind("perEndpoint", perEndpoint)
                 .bind("full", full.toArray(String[]::new))
                 .bind("roomEndpoints", roomEndpoints).bind("roomFree", roomFree)
                 .map(row -> new ClaimedDelivery(row.get("id", String.class), row.get("site_id", String.class),
                         row.get("endpoint_id", String.class), row.get("event_id", String.class),
                         row.get("event_type", String.class), row.get("attempt_count", Integer.class),
                         row.get("round_attempts", Integer.class), row.get("url", String.class),
-                        row.get("payload", String.class), Rows.instant(row, "occurred_at")))
+                        row.get("payload", String.class), Rows.instant(row, "occurred_at"), secrets(row)))
                 .all();
     }
 
@@ -330,6 +330,11 @@ public class DeliveryRepository {
                 .bind("site", siteId).bind("endpoint", endpointId).bind("since", timestamp(since))
                 .bind("now", timestamp(now))
                 .fetch().rowsUpdated();
+    }
+
+    private static List<String> secrets(Readable row) {
+        String[] secrets = row.get("secrets", String[].class);
+        return secrets == null ? List.of() : List.of(secrets);
     }
 
     static Delivery toDelivery(Readable row) {

@@ -162,18 +162,6 @@ public class EndpointRepository {
                 .fetch().rowsUpdated())).then();
     }
 
-    /** The secrets of several endpoints that are active at {@code now}. */
-    public Flux<EndpointSecret> activeSecrets(List<String> endpointIds, Instant now) {
-        return db.sql("""
-                        SELECT endpoint_id, id, secret, created_at, expires_at FROM webhook_endpoint_secrets
-                         WHERE endpoint_id = ANY(:endpoints) AND (expires_at IS NULL OR expires_at > :now)""")
-                .bind("endpoints", endpointIds.toArray(String[]::new)).bind("now", timestamp(now))
-                .map(row -> new EndpointSecret(row.get("endpoint_id", String.class), toSecret(row))).all();
-    }
-
-    public record EndpointSecret(String endpointId, Secret secret) {
-    }
-
     static Endpoint toEndpoint(Readable row) {
         String[] events = row.get("enabled_events", String[].class);
         EndpointSpec spec = new EndpointSpec(row.get("url", String.class),
