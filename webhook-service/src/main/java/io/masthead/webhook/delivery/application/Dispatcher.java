@@ -59,6 +59,8 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
     private final AtomicInteger inflight = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> inflightByEndpoint = new ConcurrentHashMap<>();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    /** Whether the last claim stopped for lack of room: only then does a finished attempt call for a claim. */
+    private volatile boolean roomBound;
     private final Disposable.Composite attempts = Disposables.composite();
     private volatile boolean running;
     private volatile Thread thread;
@@ -142,6 +144,10 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
                 LockSupport.parkNanos(settings.pollInterval().toNanos());
                 wakeRequested.set(false);
             }
+            if (roomBound) {
+                // let a few more attempts finish, so that one claim fills their room
+                LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+            }
             if (!running) {
                 break;
             }
@@ -159,6 +165,7 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
         while (running) {
             int room = settings.maxConcurrency() - inflight.get();
             if (room <= 0) {
+                roomBound = true;
                 return;
             }
             int limit = Math.min(room, settings.claimBatchSize());
@@ -173,6 +180,7 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
                     partial.put(endpoint, settings.maxConcurrencyPerEndpoint() - busy);
                 }
             });
+            roomBound = !full.isEmpty();
             List<ClaimedDelivery> claimed = deliveries.claim(now, now.plus(settings.lease()), limit,
                     settings.maxConcurrencyPerEndpoint(), full, partial).collectList().block(Duration.ofSeconds(30));
             if (claimed == null || claimed.isEmpty()) {
@@ -181,6 +189,9 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
             for (ClaimedDelivery delivery : claimed) {
                 start(delivery);
             }
+            // an endpoint that reached its share may have more due work left behind
+            roomBound = roomBound || claimed.stream().map(ClaimedDelivery::endpointId).distinct()
+                    .anyMatch(e -> inflightByEndpoint.get(e).get() >= settings.maxConcurrencyPerEndpoint());
             if (claimed.size() < limit) {
                 return;
             }
@@ -250,7 +261,9 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
         } finally {
             inflight.decrementAndGet();
             inflightByEndpoint.get(delivery.endpointId()).decrementAndGet();
-            wake();
+            if (roomBound) {
+                wake(); // room was what held due deliveries back
+            }
         }
     }
 
