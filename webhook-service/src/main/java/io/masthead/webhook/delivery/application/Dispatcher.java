@@ -42,6 +42,7 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
+    private static final Duration ROOM_COALESCING = Duration.ofMillis(10);
 
     /** Limits and timings of the worker. */
     public record Settings(int maxConcurrency, int maxConcurrencyPerEndpoint, int claimBatchSize, Duration lease,
@@ -145,8 +146,9 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
                 wakeRequested.set(false);
             }
             if (roomBound) {
-                // let a few more attempts finish, so that one claim fills their room
-                LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+                // deliveries are waiting for room: let more attempts finish, so that one claim fills the room of
+                // many (a claim per finished attempt would cost the database more than the attempts themselves)
+                LockSupport.parkNanos(ROOM_COALESCING.toNanos());
             }
             if (!running) {
                 break;

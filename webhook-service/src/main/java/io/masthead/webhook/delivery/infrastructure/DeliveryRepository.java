@@ -154,13 +154,26 @@ public class DeliveryRepository {
                 .all();
     }
 
-    /** Due deliveries waiting (not in flight) and the due time of the oldest, for the metrics. */
+    /** Counting due deliveries stops here: beyond it the depth is reported as this (the count must stay cheap). */
+    public static final int DUE_DEPTH_CAP = 100_000;
+
+    /**
+     * Due deliveries waiting (not in flight; at most {@link #DUE_DEPTH_CAP}) and the due time of the oldest, for
+     * the metrics. Both read the per-endpoint due index: the oldest is the least of each endpoint's first entry.
+     */
     public Mono<DueQueue> dueQueue(Instant now) {
         return db.sql("""
-                        SELECT count(*) AS depth, min(d.next_attempt_at) AS oldest
-                          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                         WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND e.status = 'enabled'""")
-                .bind("now", timestamp(now))
+                        SELECT (SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries w
+                                                       WHERE w.status = 'pending' AND w.next_attempt_at <= :now
+                                                       LIMIT :cap) due) AS depth,
+                               (SELECT min(first.next_attempt_at)
+                                  FROM webhook_endpoints e
+                                 CROSS JOIN LATERAL (SELECT w.next_attempt_at FROM webhook_deliveries w
+                                                      WHERE w.endpoint_id = e.id AND w.status = 'pending'
+                                                        AND w.next_attempt_at <= :now
+                                                      ORDER BY w.next_attempt_at LIMIT 1) first
+                                 WHERE e.status = 'enabled') AS oldest""")
+                .bind("now", timestamp(now)).bind("cap", DUE_DEPTH_CAP)
                 .map(row -> new DueQueue(row.get("depth", Long.class), Rows.instant(row, "oldest"))).one();
     }
 
