@@ -84,11 +84,11 @@ final class Report {
         Optional<PhaseResult> inserts = phase(PhaseResult.Kind.INSERT_CEILING);
         Optional<PhaseResult> http = phase(PhaseResult.Kind.HTTP_CEILING);
         ratio().ifPresent(r -> lines.add(String.format(Locale.ROOT,
-                "Creates through the gateway / single-row INSERT ceiling: %s / %s per second = %.2f (%.0f %% of the ceiling)",
+                "Creates through the gateway / single-row INSERT ceiling: %s / %s per second = %.3f (%.1f %% of the ceiling)",
                 rate(creates.get().achievedRate()), rate(inserts.get().achievedRate()), r, 100 * r)));
         if (creates.isPresent() && http.isPresent() && http.get().achievedRate() > 0) {
             lines.add(String.format(Locale.ROOT,
-                    "Creates through the gateway / GET liveness through the gateway: %s / %s per second = %.2f",
+                    "Creates through the gateway / GET liveness through the gateway: %s / %s per second = %.3f",
                     rate(creates.get().achievedRate()), rate(http.get().achievedRate()),
                     creates.get().achievedRate() / http.get().achievedRate()));
         }

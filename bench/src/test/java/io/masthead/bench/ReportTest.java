@@ -32,8 +32,8 @@ class ReportTest {
     @Test
     void ratioIsMaxCreatesOverInsertCeiling() {
         assertThat(report.ratio()).hasValueSatisfying(r -> assertThat(r).isEqualTo(0.2));
-        assertThat(report.ratioLines().get(0)).contains("700 / 3500 per second = 0.20 (20 % of the ceiling)");
-        assertThat(report.ratioLines().get(1)).contains("700 / 7000 per second = 0.10");
+        assertThat(report.ratioLines().get(0)).contains("700 / 3500 per second = 0.200 (20.0 % of the ceiling)");
+        assertThat(report.ratioLines().get(1)).contains("700 / 7000 per second = 0.100");
     }
 
     @Test

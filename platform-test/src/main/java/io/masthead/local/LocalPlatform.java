@@ -41,6 +41,8 @@ import io.masthead.test.engines.Engines;
 public final class LocalPlatform {
 
     private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(120);
+    /** Serial GC suits small heaps on few cores; the full JIT (C2) matters for throughput (see docs/benchmarks.md). */
+    private static final List<String> SERVICE_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
     private static final Duration SERVICE_STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path root;
@@ -146,7 +148,7 @@ public final class LocalPlatform {
                                         Path publicKey) {
         Path jar = Services.copyJar(root, service, data.resolve("run"));
         List<String> command = Services.command(jar, service, all, engines,
-                new Services.Keys(privateKey, publicKey, devSiteKeyFile()), List.of());
+                new Services.Keys(privateKey, publicKey, devSiteKeyFile()), SERVICE_JVM_OPTIONS, List.of());
         ChildProcess process = ChildProcess.start(service.name(), command, root,
                 data.resolve("logs").resolve(service.name() + ".log"), Map.of());
         writePid(service.name(), process.pid());

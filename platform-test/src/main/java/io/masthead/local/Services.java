@@ -84,10 +84,11 @@ public final class Services {
 
     /** The command line of one service, wired to the engines and (for the gateway) to every other service. */
     public static List<String> command(Path jar, Definition service, List<Definition> all, Engines engines,
-            Keys keys, List<String> extraArguments) {
+            Keys keys, List<String> jvmOptions, List<String> extraArguments) {
         DatabaseCoordinates db = engines.postgres().database(service.database());
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.masthead.events",
                 "-jar", jar.toString(),
                 "--server.port=" + service.port(),

@@ -88,7 +88,7 @@ public final class WebhookBench {
         options.put("endpoints", "10");
         options.put("raw-seconds", "10");
         options.put("raw-concurrency", "160");
-        options.put("receiver-threads", "16");
+        options.put("receiver-threads", "2");
         options.put("out", "bench/target/webhooks.md");
         options.put("keep-endpoints", "false");
         for (int i = 0; i < args.length; i++) {
