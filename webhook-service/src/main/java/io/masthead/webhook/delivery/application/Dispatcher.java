@@ -200,10 +200,50 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
         }
     }
 
+    @Override
+    public boolean reserve(String endpointId) {
+        if (!running) {
+            return false;
+        }
+        AtomicInteger endpoint = inflightByEndpoint.computeIfAbsent(endpointId, k -> new AtomicInteger());
+        if (inflight.incrementAndGet() > settings.maxConcurrency()) {
+            inflight.decrementAndGet();
+            return false;
+        }
+        if (endpoint.incrementAndGet() > settings.maxConcurrencyPerEndpoint()) {
+            endpoint.decrementAndGet();
+            inflight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void release(List<String> endpointIds) {
+        for (String endpointId : endpointIds) {
+            inflightByEndpoint.get(endpointId).decrementAndGet();
+            inflight.decrementAndGet();
+        }
+        if (!endpointIds.isEmpty()) {
+            wake();
+        }
+    }
+
+    @Override
+    public void handOff(List<ClaimedDelivery> deliveries) {
+        deliveries.forEach(this::attempt);
+    }
+
+    /** Starts a claimed delivery's attempt, taking its place in the limits. */
     private void start(ClaimedDelivery delivery) {
-        List<String> secrets = delivery.secrets();
         inflight.incrementAndGet();
         inflightByEndpoint.computeIfAbsent(delivery.endpointId(), k -> new AtomicInteger()).incrementAndGet();
+        attempt(delivery);
+    }
+
+    /** Starts an attempt whose place in the limits is already taken. */
+    private void attempt(ClaimedDelivery delivery) {
+        List<String> secrets = delivery.secrets();
         Instant attemptedAt = clock.instant();
         if (secrets.isEmpty()) {
             complete(delivery, attemptedAt, AttemptOutcome.failure(AttemptOutcome.Kind.CONNECTION_ERROR,

@@ -95,29 +95,36 @@ public class DeliveryRepository {
                 .fetch().rowsUpdated();
     }
 
-    /** A delivery to create: one event to one endpoint. */
+    /**
+     * A delivery to create: one event to one endpoint, due at {@code dueAt} (for a delivery handed straight to
+     * this instance's worker: the end of its lease).
+     */
     public record NewDelivery(String id, String siteId, String endpointId, String eventId, String eventType,
-            String orderingKey) {
+            String orderingKey, Instant dueAt) {
     }
 
     /**
-     * Creates pending deliveries, due at {@code now}, in the given order (which is the order of their sequence
-     * numbers, so of ordered delivery); an (event, endpoint) pair already there is kept.
+     * Creates pending deliveries in the given order (which is the order of their sequence numbers, so of ordered
+     * delivery); an (event, endpoint) pair already there is kept.
+     *
+     * @return the ids of the deliveries created
      */
-    public Mono<Long> insertAll(List<NewDelivery> deliveries, Instant now) {
+    public Mono<java.util.Set<String>> insertAll(List<NewDelivery> deliveries, Instant now) {
         if (deliveries.isEmpty()) {
-            return Mono.just(0L);
+            return Mono.just(java.util.Set.of());
         }
         return db.sql("""
                         INSERT INTO webhook_deliveries (id, site_id, endpoint_id, event_id, event_type, ordering_key,
                             status, next_attempt_at, created_at, updated_at)
                         SELECT r.id, r.site_id, r.endpoint_id, r.event_id, r.event_type, r.ordering_key, 'pending',
-                               :now, :now, :now
+                               r.due_at, :now, :now
                           FROM unnest(CAST(:ids AS text[]), CAST(:sites AS text[]), CAST(:endpoints AS text[]),
-                                      CAST(:events AS text[]), CAST(:types AS text[]), CAST(:keys AS text[]))
-                               WITH ORDINALITY AS r(id, site_id, endpoint_id, event_id, event_type, ordering_key, n)
+                                      CAST(:events AS text[]), CAST(:types AS text[]), CAST(:keys AS text[]),
+                                      CAST(:dueAt AS timestamptz[]))
+                               WITH ORDINALITY AS r(id, site_id, endpoint_id, event_id, event_type, ordering_key, due_at, n)
                          ORDER BY r.n
-                        ON CONFLICT (event_id, endpoint_id) DO NOTHING""")
+                        ON CONFLICT (event_id, endpoint_id) DO NOTHING
+                        RETURNING id""")
                 .bind("now", timestamp(now))
                 .bind("ids", deliveries.stream().map(NewDelivery::id).toArray(String[]::new))
                 .bind("sites", deliveries.stream().map(NewDelivery::siteId).toArray(String[]::new))
@@ -125,7 +132,9 @@ public class DeliveryRepository {
                 .bind("events", deliveries.stream().map(NewDelivery::eventId).toArray(String[]::new))
                 .bind("types", deliveries.stream().map(NewDelivery::eventType).toArray(String[]::new))
                 .bind("keys", deliveries.stream().map(NewDelivery::orderingKey).toArray(String[]::new))
-                .fetch().rowsUpdated();
+                .bind("dueAt", deliveries.stream().map(d -> d.dueAt().toString()).toArray(String[]::new))
+                .map(row -> row.get("id", String.class)).all()
+                .collect(java.util.HashSet::new, java.util.Set::add);
     }
 
     /**

@@ -113,19 +113,31 @@ public class EndpointRepository {
     public record MatchedEndpoint(String id, boolean ordered) {
     }
 
-    /** An enabled endpoint's id, site and event patterns, for matching events in memory. */
-    public record Subscription(String id, String siteId, List<String> enabledEvents) {
+    /**
+     * An enabled endpoint as the fan-out needs it: its event patterns, to match events in memory, and what an
+     * attempt needs (URL, whether ordered, the active secrets, newest first).
+     */
+    public record Subscription(String id, String siteId, List<String> enabledEvents, String url, boolean ordered,
+            List<String> secrets) {
     }
 
     /** The enabled endpoints of these sites. */
-    public Flux<Subscription> enabledOf(java.util.Collection<String> siteIds) {
+    public Flux<Subscription> enabledOf(java.util.Collection<String> siteIds, Instant now) {
         return db.sql("""
-                        SELECT id, site_id, enabled_events FROM webhook_endpoints
-                         WHERE site_id = ANY(CAST(:sites AS text[])) AND status = 'enabled'
-                         ORDER BY id""")
-                .bind("sites", siteIds.toArray(String[]::new))
-                .map(row -> new Subscription(row.get("id", String.class), row.get("site_id", String.class),
-                        Arrays.asList(row.get("enabled_events", String[].class))))
+                        SELECT e.id, e.site_id, e.enabled_events, e.url, e.ordered,
+                               (SELECT array_agg(s.secret ORDER BY s.created_at DESC) FROM webhook_endpoint_secrets s
+                                 WHERE s.endpoint_id = e.id AND (s.expires_at IS NULL OR s.expires_at > :now)) AS secrets
+                          FROM webhook_endpoints e
+                         WHERE e.site_id = ANY(CAST(:sites AS text[])) AND e.status = 'enabled'
+                         ORDER BY e.id""")
+                .bind("sites", siteIds.toArray(String[]::new)).bind("now", timestamp(now))
+                .map(row -> {
+                    String[] secrets = row.get("secrets", String[].class);
+                    return new Subscription(row.get("id", String.class), row.get("site_id", String.class),
+                            Arrays.asList(row.get("enabled_events", String[].class)), row.get("url", String.class),
+                            Boolean.TRUE.equals(row.get("ordered", Boolean.class)),
+                            secrets == null ? List.of() : List.of(secrets));
+                })
                 .all();
     }
 
