@@ -44,6 +44,7 @@ final class Receiver implements AutoCloseable {
     private final AtomicLong badSignatures = new AtomicLong();
     private final AtomicLong checkedSignatures = new AtomicLong();
     private volatile Histogram latencies = newHistogram();
+    private volatile String measured = "";
 
     Receiver(int threads) throws IOException {
         server = ServerSocketChannel.open();
@@ -71,11 +72,17 @@ final class Receiver implements AutoCloseable {
         sentAt.put(customerId, nanos);
     }
 
-    /** Starts a new measurement: returns the histogram of the previous one. */
-    Histogram reset() {
+    /** Starts a new measurement of the events whose customer ids start with {@code prefix}; returns the last one. */
+    Histogram measure(String prefix) {
         Histogram previous = latencies;
         latencies = newHistogram();
+        measured = prefix;
         return previous;
+    }
+
+    /** Deliveries of the measured events received so far. */
+    long measuredCount() {
+        return latencies.getTotalCount();
     }
 
     long received() {
@@ -120,8 +127,9 @@ final class Receiver implements AutoCloseable {
         int at = text.indexOf(MARKER);
         if (at >= 0) {
             int start = at + MARKER.length();
-            Long sent = sentAt.get(text.substring(start, text.indexOf('"', start)));
-            if (sent != null) {
+            String customerId = text.substring(start, text.indexOf('"', start));
+            Long sent = sentAt.get(customerId);
+            if (sent != null && customerId.startsWith(measured)) {
                 latencies.recordValue(Math.min(600_000_000L, Math.max(1, (now - sent) / 1000)));
             }
         }

@@ -116,6 +116,7 @@ public final class WebhookBench {
         awaitHealthy(Duration.ofSeconds(120));
         int endpoints = Integer.parseInt(options.get("endpoints"));
         AvroEvents avro = AvroEvents.connect(options.get("registry"), Path.of(options.get("root")));
+        String loadBefore = loadAverage();
         say("webhook bench: %s, site %s, %d endpoints, %d cores", base, site, endpoints,
                 Runtime.getRuntime().availableProcessors());
 
@@ -140,11 +141,13 @@ public final class WebhookBench {
             double raw = rawCeiling(receiver, Integer.parseInt(options.get("raw-seconds")),
                     Integer.parseInt(options.get("raw-concurrency")));
 
+            String loadAfter = loadAverage();
             lines.add("# Webhook fan-out benchmark");
             lines.add("");
             lines.add("Run " + OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + ", "
                     + Runtime.getRuntime().availableProcessors() + " cores, " + endpoints + " endpoints on one local "
-                    + "receiver, every event to every endpoint. Latency: from the event's send to Kafka to its receipt.");
+                    + "receiver, every event to every endpoint. Latency: from the event's send to Kafka to its receipt. "
+                    + "Load average (1 min) before: " + loadBefore + ", after: " + loadAfter + ".");
             lines.add("");
             lines.add("| load | events | deliveries expected | received | deliveries/s | p50 ms | p90 ms | p99 ms | max ms |");
             lines.add("|---|---|---|---|---|---|---|---|---|");
@@ -210,18 +213,16 @@ public final class WebhookBench {
                 Thread.sleep(5);
             }
             await(before + 200L * endpoints, Duration.ofSeconds(60));
-            receiver.reset();
         }
 
         /** Sends {@code rate} events/s for warm-up + measured seconds; records only the measured part. */
         String[] atRate(int rate, int warmupSeconds, int seconds) throws InterruptedException {
             say("%d events/s: %d s warm-up, %d s measured", rate, warmupSeconds, seconds);
-            String prefix = "cus_r" + rate + "_" + UUID.randomUUID().toString().substring(0, 6) + "_";
+            String run = "cus_r" + rate + "_" + UUID.randomUUID().toString().substring(0, 6);
             long interval = 1_000_000_000L / rate;
             long start = System.nanoTime();
             int warm = rate * warmupSeconds;
             int measured = rate * seconds;
-            long receivedAtMeasure = 0;
             long measureStart = 0;
             for (int i = 0; i < warm + measured; i++) {
                 long due = start + i * interval;
@@ -230,39 +231,50 @@ public final class WebhookBench {
                     LockSupport.parkNanos(wait);
                 }
                 if (i == warm) {
-                    receiver.reset();
-                    receivedAtMeasure = receiver.received();
+                    receiver.measure(run + "_m_");
                     measureStart = System.nanoTime();
                 }
-                send(prefix + i);
+                send(run + (i < warm ? "_w_" : "_m_") + i);
             }
-            await(receivedAtMeasure + (long) measured * endpoints, Duration.ofSeconds(120));
+            long expected = (long) measured * endpoints;
+            awaitMeasured(expected, Duration.ofSeconds(120));
             long elapsed = System.nanoTime() - measureStart;
-            Histogram h = receiver.reset();
+            Histogram h = receiver.measure("-");
             long got = h.getTotalCount();
-            return new String[] {rate + " events/s", Long.toString(measured), Long.toString((long) measured * endpoints),
+            return new String[] {rate + " events/s", Long.toString(measured), Long.toString(expected),
                 Long.toString(got), fmt(got / (elapsed / 1e9)), ms(h, 50), ms(h, 90), ms(h, 99), fmt(h.getMaxValue() / 1000.0)};
         }
 
         /** Publishes {@code events} at once and measures how fast their deliveries arrive. */
         String[] backlog(int events) throws InterruptedException {
             say("backlog: %d events (%d deliveries) as fast as Kafka takes them", events, (long) events * endpoints);
-            long before = receiver.received();
-            receiver.reset();
-            String prefix = "cus_b_" + UUID.randomUUID().toString().substring(0, 6) + "_";
+            String run = "cus_b_" + UUID.randomUUID().toString().substring(0, 6) + "_";
+            receiver.measure(run);
             long start = System.nanoTime();
             for (int i = 0; i < events; i++) {
-                send(prefix + i);
+                send(run + i);
             }
             producer.flush();
-            await(before + (long) events * endpoints, Duration.ofSeconds(300));
+            long expected = (long) events * endpoints;
+            awaitMeasured(expected, Duration.ofSeconds(300));
             long elapsed = System.nanoTime() - start;
-            Histogram h = receiver.reset();
-            long got = receiver.received() - before;
+            Histogram h = receiver.measure("-");
+            long got = h.getTotalCount();
             double perSecond = got / (elapsed / 1e9);
             return new String[] {"backlog of " + events + " events", Long.toString(events), fmt(perSecond),
-                Long.toString((long) events * endpoints), Long.toString(got), ms(h, 50), ms(h, 90), ms(h, 99),
+                Long.toString(expected), Long.toString(got), ms(h, 50), ms(h, 90), ms(h, 99),
                 fmt(h.getMaxValue() / 1000.0)};
+        }
+
+        private void awaitMeasured(long count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (receiver.measuredCount() < count && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (receiver.measuredCount() < count) {
+                say("  (timed out: %d of %d deliveries arrived; send failures %d)", receiver.measuredCount(), count,
+                        sendFailures.get());
+            }
         }
 
         private void await(long count, Duration timeout) throws InterruptedException {
@@ -365,6 +377,15 @@ public final class WebhookBench {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** The 1-minute load average (Linux), to show what else the machine was doing. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static String ms(Histogram h, double percentile) {
