@@ -25,7 +25,7 @@ import org.springframework.core.annotation.AliasFor;
 @Documented
 @Inherited
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s") // generous: 2 shared cores under a full build
 public @interface MastheadIntegrationTest {
 
     /** The service's database; each distinct name is a separate database, created on first use. */

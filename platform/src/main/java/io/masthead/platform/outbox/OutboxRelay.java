@@ -228,27 +228,47 @@ public class OutboxRelay implements SmartLifecycle {
         }
         Producer<String, SpecificRecord> p = producer();
         List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
+        Exception failure = null;
         for (Row row : rows) {
             ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(row.topic(), row.key(),
                     decode(row.schema(), row.payload()));
             record.headers().add("event_id", row.eventId().getBytes(StandardCharsets.UTF_8));
             record.headers().add("event_type", row.eventType().getBytes(StandardCharsets.UTF_8));
-            sent.add(p.send(record));
+            Future<RecordMetadata> future;
+            try {
+                future = p.send(record);
+            } catch (RuntimeException e) {
+                failure = e;
+                break;
+            }
+            sent.add(future);
+            // A send that failed before reaching the producer's queue (no metadata while the broker is away,
+            // serialization) fails on its own: later records could still get through and overtake it. Stop here.
+            if (future.isDone() && failed(future)) {
+                break;
+            }
         }
         p.flush();
+        // Only the acknowledged prefix counts as published: everything after the first failure is sent again
+        // (duplicates go to the inbox). With sends stopped at the first early failure and the idempotent
+        // producer keeping each partition in order, a later event can overtake an earlier one of the same key
+        // only if the broker comes back within the milliseconds between two batches' delivery timeouts.
         List<Long> acked = new ArrayList<>(rows.size());
-        Exception failure = null;
-        for (int i = 0; i < rows.size(); i++) {
+        for (int i = 0; i < sent.size(); i++) {
             try {
                 sent.get(i).get(30, TimeUnit.SECONDS);
-                Row row = rows.get(i);
-                acked.add(row.id());
-                Counter.builder("masthead.outbox.published").tag("topic", row.topic()).register(meters).increment();
-                // wall time on both sides: created_at is the database's clock_timestamp() at insert
-                publishLatency.record(Duration.between(row.createdAt().toInstant(), Instant.now()));
             } catch (ExecutionException e) {
                 failure = e;
+                break;
             }
+            Row row = rows.get(i);
+            acked.add(row.id());
+            Counter.builder("masthead.outbox.published").tag("topic", row.topic()).register(meters).increment();
+            // wall time on both sides: created_at is the database's clock_timestamp() at insert
+            publishLatency.record(Duration.between(row.createdAt().toInstant(), Instant.now()));
+        }
+        if (failure == null && sent.size() < rows.size()) {
+            failure = new IllegalStateException("a send failed before reaching the producer");
         }
         if (!acked.isEmpty()) {
             interceptor.published(List.copyOf(acked));
@@ -262,6 +282,18 @@ public class OutboxRelay implements SmartLifecycle {
             throw failure;
         }
         return rows.size();
+    }
+
+    private static boolean failed(Future<RecordMetadata> future) {
+        try {
+            future.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     private void awaitNotification(Connection conn) throws SQLException {
