@@ -32,6 +32,8 @@ public class DeliveryRepository {
      * with due work that this worker has room for (not in {@code :full}), its oldest due deliveries, at most its
      * free share ({@code :roomFree}, else {@code :perEndpoint}), and on ordered endpoints only deliveries with no
      * earlier pending one of the same ordering key; {@code :limit} in all. Rows another worker holds are skipped.
+     * The rows are locked (and their conditions rechecked) by the lateral scan, so the update only looks them up by
+     * id: written so, the plan stays index lookups however stale the table's statistics are (the queue churns).
      * The lease pushes their due time to {@code :leaseUntil}: if the worker dies, they are due again then. Each
      * row comes with what its attempt needs: URL, payload and the endpoint's active secrets, newest first.
      */
@@ -41,6 +43,7 @@ public class DeliveryRepository {
                   FROM webhook_endpoints e
                  CROSS JOIN LATERAL (SELECT 1 FROM webhook_deliveries w
                                       WHERE w.endpoint_id = e.id AND w.status = 'pending' AND w.next_attempt_at <= :now
+                                      ORDER BY w.next_attempt_at
                                       LIMIT 1) due
                   LEFT JOIN unnest(CAST(:roomEndpoints AS text[]), CAST(:roomFree AS int[])) AS room(endpoint_id, free)
                          ON room.endpoint_id = e.id
@@ -64,7 +67,7 @@ public class DeliveryRepository {
             UPDATE webhook_deliveries d
                SET next_attempt_at = :leaseUntil, updated_at = :now
               FROM webhook_endpoints e, webhook_events ev
-             WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) AND d.status = 'pending' AND d.next_attempt_at <= :now
+             WHERE d.id = ANY(ARRAY(SELECT id FROM picked))
                AND e.id = d.endpoint_id AND e.status = 'enabled' AND ev.id = d.event_id
             RETURNING d.id, d.site_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.round_attempts,
                       e.url, ev.payload, ev.occurred_at,
@@ -250,7 +253,9 @@ public class DeliveryRepository {
                             CAST(:bodies AS text[])) AS r(id, site_id, delivery_id, endpoint_id, event_id, attempt_number,
                                 url, attempted_at, duration_ms, status_code, outcome, error, response_body)
                          -- an endpoint deleted during the attempt took its deliveries with it
-                         WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = r.delivery_id)""")
+                         -- (the ids are looked up by the array: a join with the unnest could scan the whole table)
+                         WHERE r.delivery_id IN (SELECT d.id FROM webhook_deliveries d
+                                                  WHERE d.id = ANY(CAST(:deliveries AS text[])))""")
                 .bind("ids", ids).bind("sites", sites).bind("deliveries", deliveries).bind("endpoints", endpoints)
                 .bind("events", events).bind("numbers", numbers).bind("urls", urls).bind("attemptedAt", attemptedAt)
                 .bind("durations", durations).bind("codes", codes).bind("outcomes", outcomes).bind("errors", errors)
