@@ -101,6 +101,19 @@ class CustomerApiIntegrationTest {
     }
 
     @Test
+    void aResourceReadsBackExactlyAsItWasCreatedAndItsEventCarriesTheSameTime() {
+        Map<?, ?> created = post("/v1/customers").bodyValue("{\"first_name\": \"Precise\"}").exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        Map<?, ?> read = get("/v1/customers/" + created.get("id")).exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(read).isEqualTo(created);
+        CustomerCreated event = (CustomerCreated) topic.awaitOne(TopicProbe.<Object>key(created.get("id").toString())
+                .and(TopicProbe.valueOfType(CustomerCreated.class))).value();
+        assertThat(event.getCustomer().getCreatedAt().toString()).isEqualTo(created.get("created_at"));
+        assertThat(event.getHeader().getOccurredAt()).isEqualTo(event.getCustomer().getCreatedAt());
+    }
+
+    @Test
     void patchChangesOnlyTheGivenFieldsAndEmitsTheChangedFieldNames() {
         String id = createCustomer("""
                 {"email": "lois@example.com", "first_name": "Lois", "phone": "5141234567"}""");

@@ -13,6 +13,7 @@ import io.masthead.platform.security.Caller;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.ProblemException;
+import io.masthead.platform.time.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +48,7 @@ public class AddressService {
         return Mono.defer(() -> {
             caller.requireAdmin();
             details.validate().throwIfAny();
-            Instant now = clock.instant();
+            Instant now = Timestamps.now(clock);
             Address address = Address.create(Ids.next(Address.ID_PREFIX, clock), caller.siteId(), customerId,
                     details, now);
             Mono<Address> work = requireCustomer(caller, customerId)
@@ -66,7 +67,7 @@ public class AddressService {
                 .flatMap(before -> {
                     AddressDetails details = change.apply(before.details());
                     details.validate().throwIfAny();
-                    Address after = before.withDetails(details, clock.instant());
+                    Address after = before.withDetails(details, Timestamps.now(clock));
                     List<String> changed = after.changedFieldsSince(before);
                     if (changed.isEmpty()) {
                         return Mono.just(before);

@@ -15,6 +15,7 @@ import io.masthead.platform.validation.Violations;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.ProblemException;
+import io.masthead.platform.time.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +50,7 @@ public class CustomerService {
         return Mono.defer(() -> {
             caller.requireAdmin();
             profile.validate().throwIfAny();
-            Instant now = clock.instant();
+            Instant now = Timestamps.now(clock);
             Customer customer = Customer.create(Ids.next(Customer.ID_PREFIX, clock), caller.siteId(), profile, now);
             Mono<Customer> work = checkOrganization(caller, profile)
                     .then(customers.insert(customer))
@@ -67,7 +68,7 @@ public class CustomerService {
                 .flatMap(before -> {
                     CustomerProfile profile = change.apply(before.profile());
                     profile.validate().throwIfAny();
-                    Customer after = before.withProfile(profile, clock.instant());
+                    Customer after = before.withProfile(profile, Timestamps.now(clock));
                     List<String> changed = after.changedFieldsSince(before);
                     if (changed.isEmpty()) {
                         return Mono.just(before);

@@ -11,6 +11,7 @@ import io.masthead.platform.security.Caller;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.ProblemException;
+import io.masthead.platform.time.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +43,7 @@ public class OrganizationService {
         return Mono.defer(() -> {
             caller.requireAdmin();
             profile.validate().throwIfAny();
-            Instant now = clock.instant();
+            Instant now = Timestamps.now(clock);
             Organization org = Organization.create(Ids.next(Organization.ID_PREFIX, clock), caller.siteId(), profile,
                     now);
             return transaction.transactional(organizations.insert(org)
@@ -59,7 +60,7 @@ public class OrganizationService {
                 .flatMap(before -> {
                     OrganizationProfile profile = change.apply(before.profile());
                     profile.validate().throwIfAny();
-                    Organization after = before.withProfile(profile, clock.instant());
+                    Organization after = before.withProfile(profile, Timestamps.now(clock));
                     List<String> changed = after.changedFieldsSince(before);
                     if (changed.isEmpty()) {
                         return Mono.just(before);
