@@ -32,7 +32,8 @@ public class DeliveryRepository {
      * with due work that this worker has room for (not in {@code :full}), its oldest due deliveries, at most its
      * free share ({@code :roomFree}, else {@code :perEndpoint}), and on ordered endpoints only deliveries with no
      * earlier pending one of the same ordering key; {@code :limit} in all. Rows another worker holds are skipped.
-     * The rows are locked (and their conditions rechecked) by the lateral scan, so the update only looks them up by
+     * The rows are locked (and their conditions rechecked) by the lateral scan — FOR NO KEY UPDATE, which does not
+     * block the foreign-key checks of attempts being recorded for them — so the update only looks them up by
      * id: written so, the plan stays index lookups however stale the table's statistics are (the queue churns).
      * The lease pushes their due time to {@code :leaseUntil}: if the worker dies, they are due again then. Each
      * row comes with what its attempt needs: URL, payload and the endpoint's active secrets, newest first.
@@ -61,7 +62,7 @@ public class DeliveryRepository {
                                     AND p.status = 'pending' AND p.seq < d.seq))
                          ORDER BY d.next_attempt_at
                          LIMIT ed.free
-                           FOR UPDATE OF d SKIP LOCKED) x
+                           FOR NO KEY UPDATE OF d SKIP LOCKED) x
                  LIMIT :limit
             )
             UPDATE webhook_deliveries d
