@@ -147,7 +147,7 @@ public final class LocalPlatform {
     private RunningService startService(Services.Definition service, List<Services.Definition> all, Path privateKey,
                                         Path publicKey) {
         Path jar = Services.copyJar(root, service, data.resolve("run"));
-        List<String> command = Services.command(jar, service, all, engines,
+        List<String> command = Services.command(root, jar, service, all, engines,
                 new Services.Keys(privateKey, publicKey, devSiteKeyFile()), SERVICE_JVM_OPTIONS, List.of());
         ChildProcess process = ChildProcess.start(service.name(), command, root,
                 data.resolve("logs").resolve(service.name() + ".log"), Map.of());

@@ -83,7 +83,7 @@ public final class Services {
     }
 
     /** The command line of one service, wired to the engines and (for the gateway) to every other service. */
-    public static List<String> command(Path jar, Definition service, List<Definition> all, Engines engines,
+    public static List<String> command(Path root, Path jar, Definition service, List<Definition> all, Engines engines,
             Keys keys, List<String> jvmOptions, List<String> extraArguments) {
         DatabaseCoordinates db = engines.postgres().database(service.database());
         List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary()));
@@ -100,7 +100,10 @@ public final class Services {
                 "--spring.flyway.password=" + db.password(),
                 "--spring.kafka.bootstrap-servers=" + engines.kafka().bootstrapServers(),
                 "--masthead.registry.url=" + engines.registry().url(),
-                "--masthead.security.jwt.public-key-location=" + keys.publicKey().toUri()));
+                "--masthead.security.jwt.public-key-location=" + keys.publicKey().toUri(),
+                // settings for this machine only, e.g. loopback webhook endpoints (deploy/local/<name>.yml)
+                "--spring.config.additional-location=optional:file:"
+                        + root.resolve("deploy/local/" + service.name() + ".yml")));
         if (service.isGateway()) {
             command.add("--masthead.gateway.jwt.private-key-location=" + keys.privateKey().toUri());
             command.add("--masthead.gateway.dev-site.key-file=" + keys.devSiteKeyFile());

@@ -85,7 +85,8 @@ public final class PlatformUnderTest implements AutoCloseable {
 
     private void launch(Services.Definition service) {
         ChildProcess process = ChildProcess.start(service.name(),
-                Services.command(Services.copyJar(root, service, work.resolve("jars")), service, definitions, engines,
+                Services.command(root, Services.copyJar(root, service, work.resolve("jars")), service, definitions,
+                        engines,
                         keys, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), List.of()), root,
                 work.resolve("logs").resolve(service.name() + ".log"), Map.of());
         running.put(service.name(), process);
