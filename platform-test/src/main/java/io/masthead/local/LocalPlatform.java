@@ -2,11 +2,6 @@ package io.masthead.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.masthead.platform.security.PemKeys;
 import io.masthead.test.engines.ChildProcess;
-import io.masthead.test.engines.DatabaseCoordinates;
 import io.masthead.test.engines.EmbeddedPostgresEngine;
 import io.masthead.test.engines.EngineSettings;
 import io.masthead.test.engines.Engines;
