@@ -1,6 +1,7 @@
 package io.masthead.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.masthead.events.customer.CustomerCreated;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -35,6 +37,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -183,6 +186,35 @@ class OutboxResilienceIntegrationTest {
                     .map(r -> List.of(r.get("n", Long.class), r.get("d", Long.class))).one().block())
                     .containsExactly(10L, 10L);
         }
+    }
+
+    @Test
+    void theBatchInboxAppliesEachNewEventOnceAndRollsBackWithItsEffects() {
+        db.sql("CREATE TABLE IF NOT EXISTS test_batch_applied (event_id UUID PRIMARY KEY)").then().block();
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        Function<Set<UUID>, Mono<Set<UUID>>> apply = fresh ->
+                Flux.fromIterable(fresh)
+                        .concatMap(id -> db.sql("INSERT INTO test_batch_applied (event_id) VALUES (:id)").bind("id", id)
+                                .then())
+                        .then(Mono.just(fresh));
+
+        assertThat(inbox.processAll("batch-test", List.of(a, b, a), apply).block()).containsExactlyInAnyOrder(a, b);
+        assertThat(inbox.processAll("batch-test", List.of(b, c), apply).block()).as("b was processed before")
+                .containsExactly(c);
+        assertThat(inbox.processAll("other-consumer", List.of(a), fresh -> Mono.just(fresh))
+                .block()).as("each consumer has its own record").containsExactly(a);
+
+        // effects that fail roll the inbox records back with them: the events count as new when retried
+        UUID d = UUID.randomUUID();
+        assertThatThrownBy(() -> inbox.processAll("batch-test", List.of(c, d), fresh -> db.sql(
+                        "INSERT INTO test_batch_applied (event_id) VALUES (:id)").bind("id", a).then()
+                        .then(Mono.just(fresh))).block())
+                .hasMessageContaining("duplicate key");
+        assertThat(inbox.processAll("batch-test", List.of(d), apply).block()).containsExactly(d);
+        assertThat(db.sql("SELECT count(*) AS n FROM test_batch_applied").map(r -> r.get("n", Long.class)).one()
+                .block()).isEqualTo(4L);
     }
 
     @Test

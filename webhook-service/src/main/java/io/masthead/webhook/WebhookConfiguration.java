@@ -62,8 +62,9 @@ class WebhookConfiguration {
             WebhookProperties properties) {
         return new Dispatcher(deliveries, sender, policy, recorder, meters, clock,
                 new Dispatcher.Settings(properties.maxConcurrency(), properties.maxConcurrencyPerEndpoint(),
-                        properties.claimBatchSize(), properties.lease(), properties.pollInterval(),
-                        properties.dispatcherEnabled()));
+                        properties.maxQueued(), properties.maxQueuedPerEndpoint(), properties.claimBatchSize(),
+                        properties.lease(), properties.connectTimeout().plus(properties.responseTimeout()),
+                        properties.pollInterval(), properties.dispatcherEnabled()));
     }
 
     /**

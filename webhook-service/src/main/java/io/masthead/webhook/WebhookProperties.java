@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param responseBodyLimit the bytes of a response body kept in the attempt log
  * @param maxConcurrency attempts in flight at once in this instance, all endpoints together
  * @param maxConcurrencyPerEndpoint attempts in flight at once to one endpoint, in this instance
+ * @param maxQueued new deliveries this instance holds in memory, all endpoints together, while their endpoints
+ *        are at their concurrency limit (each starts as soon as its endpoint has room; beyond this they wait in
+ *        the database for a claim)
+ * @param maxQueuedPerEndpoint the same, for one endpoint
  * @param lease how long a claimed delivery stays reserved for the worker that claimed it: a worker that
  *        dies mid-attempt leaves it due again after this (longer than both timeouts together)
  * @param pollInterval how often due deliveries are looked for when nothing wakes the dispatcher earlier
@@ -39,6 +43,8 @@ public record WebhookProperties(
         @DefaultValue("4096") int responseBodyLimit,
         @DefaultValue("256") int maxConcurrency,
         @DefaultValue("16") int maxConcurrencyPerEndpoint,
+        @DefaultValue("4096") int maxQueued,
+        @DefaultValue("256") int maxQueuedPerEndpoint,
         @DefaultValue("90s") Duration lease,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("100") int claimBatchSize,
@@ -59,6 +65,7 @@ public record WebhookProperties(
                 "secret-grace-period must be between 0 and 7 days");
         require(responseBodyLimit >= 0 && responseBodyLimit <= 65536, "response-body-limit must be 0..65536");
         require(maxConcurrency > 0 && maxConcurrencyPerEndpoint > 0, "concurrency limits must be positive");
+        require(maxQueued >= 0 && maxQueuedPerEndpoint >= 0, "queue limits must not be negative");
         require(lease.compareTo(connectTimeout.plus(responseTimeout)) > 0,
                 "lease must be longer than connect-timeout and response-timeout together");
         require(pollInterval.isPositive(), "poll-interval must be positive");

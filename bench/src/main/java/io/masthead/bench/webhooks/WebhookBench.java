@@ -1,5 +1,8 @@
 package io.masthead.bench.webhooks;
 
+import io.masthead.webhook.delivery.infrastructure.WebhookSender;
+import io.masthead.webhook.ssrf.infrastructure.AddressGuard;
+import io.masthead.webhook.ssrf.model.AddressPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,10 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -31,6 +30,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -155,7 +156,7 @@ public final class WebhookBench {
             lines.add("| " + String.join(" | ", backlog[0], backlog[1], backlog[3], backlog[4], backlog[2], backlog[5],
                     backlog[6], backlog[7], backlog[8]) + " |");
             lines.add("");
-            lines.add(String.format(Locale.ROOT, "Raw ceiling (plain signed POSTs, JDK HttpClient, %s workers, same "
+            lines.add(String.format(Locale.ROOT, "Raw ceiling (plain signed POSTs, webhook-service's own HTTP client, %s workers, same "
                     + "receiver): %.0f requests/s. Sustained deliveries/s over the raw ceiling: %.0f %%.",
                     options.get("raw-concurrency"), raw, 100 * sustained / raw));
             lines.add(String.format(Locale.ROOT, "Signatures checked at the receiver: %d, invalid: %d.",
@@ -289,45 +290,35 @@ public final class WebhookBench {
         }
     }
 
-    /** Plain signed POSTs with the JDK client, as fast as {@code concurrency} workers go. */
-    private double rawCeiling(Receiver receiver, int seconds, int concurrency) throws Exception {
-        say("raw ceiling: %d workers for %d s", concurrency, seconds);
+    /**
+     * Plain signed POSTs, as fast as {@code concurrency} closed-loop workers go, with webhook-service's own HTTP
+     * client: its {@link WebhookSender}, built with the service's default settings (timeouts, body limit, pool
+     * size = max-concurrency, the SSRF guard as resolver with loopback allowed as in the local run), signing each
+     * request with one secret. Only the database, the queue and the fan-out are left out.
+     */
+    private double rawCeiling(Receiver receiver, int seconds, int concurrency) {
+        say("raw ceiling: %d workers for %d s (webhook-service's WebhookSender)", concurrency, seconds);
         String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
         String body = "{\"id\":\"evt_raw\",\"type\":\"customer.created\",\"created\":\"2026-01-01T00:00:00Z\","
                 + "\"site_id\":\"site_bench\",\"data\":{\"object\":{\"id\":\"cus_raw\",\"object\":\"customer\","
                 + "\"email\":\"raw@bench.example.com\",\"first_name\":\"Bench\",\"last_name\":\"Customer\"}}}";
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(15)).build();
         long before = receiver.rawReceived();
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        AtomicLong done = new AtomicLong();
         AtomicLong failures = new AtomicLong();
-        CountDownLatch finished = new CountDownLatch(concurrency);
         long start = System.nanoTime();
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int w = 0; w < concurrency; w++) {
-                int worker = w;
-                workers.submit(() -> {
-                    while (System.nanoTime() < deadline) {
-                        try {
-                            String id = "evt_raw_" + worker;
-                            long timestamp = System.currentTimeMillis() / 1000;
-                            HttpRequest request = HttpRequest.newBuilder(URI.create(receiver.url("/raw" + (worker % 10))))
-                                    .timeout(Duration.ofSeconds(15)).header("content-type", "application/json")
-                                    .header("webhook-id", id).header("webhook-timestamp", Long.toString(timestamp))
-                                    .header("webhook-signature", Receiver.sign(secret, id + "." + timestamp + "." + body))
-                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                            client.send(request, HttpResponse.BodyHandlers.discarding());
-                            done.incrementAndGet();
-                        } catch (Exception e) {
-                            failures.incrementAndGet();
-                        }
-                    }
-                    finished.countDown();
-                    return null;
-                });
-            }
-            finished.await(seconds + 30L, TimeUnit.SECONDS);
+        try (AddressGuard guard = new AddressGuard(AddressPolicy.allowing(List.of("127.0.0.0/8")));
+                WebhookSender sender = new WebhookSender(guard, java.time.Clock.systemUTC(), Duration.ofSeconds(15),
+                        Duration.ofSeconds(15), 4096, 256)) {
+            Flux.range(0, concurrency)
+                    .flatMap(worker -> Mono.defer(() -> sender.send(receiver.url("/raw" + (worker % 10)),
+                                    "evt_raw_" + worker, body, List.of(secret)))
+                            .doOnNext(outcome -> {
+                                if (!outcome.succeeded()) {
+                                    failures.incrementAndGet();
+                                }
+                            })
+                            .repeat(() -> System.nanoTime() < deadline), concurrency)
+                    .blockLast(Duration.ofSeconds(seconds + 60L));
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         if (failures.get() > 0) {

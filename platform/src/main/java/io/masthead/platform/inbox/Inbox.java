@@ -1,6 +1,11 @@
 package io.masthead.platform.inbox;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -30,6 +35,28 @@ public class Inbox {
                 .bind("consumer", consumer).bind("eventId", eventId)
                 .fetch().rowsUpdated()
                 .flatMap(inserted -> inserted == 1 ? effects.then(Mono.just(true)) : Mono.just(false));
+        return transactions.transactional(work);
+    }
+
+    /**
+     * The batch form of {@link #process}, for a consumer that takes a poll's records at once: one statement
+     * records every id, and {@code effects} is given those this consumer had not processed before (possibly
+     * none), all in one transaction. Duplicates, within the batch or from before, change nothing.
+     *
+     * @return what {@code effects} returned, emitted once the transaction committed
+     */
+    public <T> Mono<T> processAll(String consumer, Collection<UUID> eventIds, Function<Set<UUID>, Mono<T>> effects) {
+        Set<UUID> distinct = new LinkedHashSet<>(eventIds);
+        Mono<T> work = Mono.defer(() -> distinct.isEmpty() ? effects.apply(Set.of()) : db.sql("""
+                        INSERT INTO inbox (consumer, event_id)
+                        SELECT :consumer, id FROM unnest(CAST(:ids AS uuid[])) AS id
+                        ON CONFLICT DO NOTHING
+                        RETURNING event_id""")
+                .bind("consumer", consumer)
+                .bind("ids", distinct.stream().map(UUID::toString).toArray(String[]::new))
+                .map(row -> row.get("event_id", UUID.class)).all()
+                .collect(HashSet<UUID>::new, Set::add)
+                .flatMap(fresh -> effects.apply(Set.copyOf(fresh))));
         return transactions.transactional(work);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ public class AttemptRecorder implements SmartLifecycle {
     private final Clock clock;
     private final Duration disableAfterFailingFor;
     private final LinkedBlockingQueue<AttemptResult> queue = new LinkedBlockingQueue<>();
-    private volatile Runnable afterWrite = () -> {
+    private volatile Consumer<List<AttemptResult>> afterWrite = batch -> {
     };
     private volatile boolean running;
     private Thread thread;
@@ -48,8 +49,8 @@ public class AttemptRecorder implements SmartLifecycle {
         this.disableAfterFailingFor = disableAfterFailingFor;
     }
 
-    /** Called after each batch is committed (the dispatcher wakes: ordered successors may now be due). */
-    void afterWrite(Runnable callback) {
+    /** Called with each batch once it is committed (ordered successors may now be due). */
+    void afterWrite(Consumer<List<AttemptResult>> callback) {
         this.afterWrite = callback;
     }
 
@@ -105,7 +106,7 @@ public class AttemptRecorder implements SmartLifecycle {
                 return;
             }
             writeWithRetries(batch);
-            afterWrite.run();
+            afterWrite.accept(batch);
         }
     }
 

@@ -13,7 +13,10 @@ public interface DeliveryQueue {
     /** Deliveries may have become due (new ones, requeued ones): an in-memory wake-up. */
     void wake();
 
-    /** Takes a place for one delivery to {@code endpointId} if there is room now; false when there is none. */
+    /**
+     * Takes a place for one delivery to {@code endpointId} in this worker (to start now, or queued in memory
+     * while the endpoint is busy); false when there is none.
+     */
     boolean reserve(String endpointId);
 
     /** Gives back places taken by {@link #reserve} for deliveries that were not created. */

@@ -14,14 +14,10 @@ import io.masthead.webhook.delivery.model.RetryPolicy.Decision;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +27,15 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 
 /**
- * The delivery worker. One thread claims due deliveries from PostgreSQL (rows with a due time, {@code FOR
- * UPDATE SKIP LOCKED}, leased) as long as there is room, and starts their attempts, which run without blocking
- * on the HTTP client's event loops. Room is bounded globally and per endpoint (the claim itself skips
- * endpoints that are full), so a slow or dead endpoint holds at most its own share. It wakes when told (new
- * or requeued deliveries, a finished attempt, a recorded batch) and otherwise every poll interval; the
- * database stays the source of truth, the wake-ups only cut latency.
+ * The delivery worker. New deliveries reach it straight from the fan-out, already leased to this instance
+ * (the hot path: no claim query); everything else — retries, backlogs, ordered endpoints, the work of an
+ * instance that died — it claims from PostgreSQL (rows with a due time, {@code FOR NO KEY UPDATE SKIP LOCKED},
+ * leased) as long as there is room. Attempts run without blocking on the HTTP client's event loops. Room is
+ * bounded globally and per endpoint ({@link WorkerSlots}: the claim skips endpoints that are full, and
+ * deliveries handed over while their endpoint is busy wait in a short in-memory queue), so a slow or dead
+ * endpoint holds at most its own share. One thread claims when told that deliveries became due (a fan-out
+ * that could not hand everything over, a requeue, an ordered delivery recorded, room freed while due work
+ * waited) and otherwise every poll interval; the database stays the source of truth, memory only cuts latency.
  */
 public class Dispatcher implements SmartLifecycle, DeliveryQueue {
 
@@ -44,10 +43,24 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
     private static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
     private static final Duration ROOM_COALESCING = Duration.ofMillis(10);
 
-    /** Limits and timings of the worker. */
-    public record Settings(int maxConcurrency, int maxConcurrencyPerEndpoint, int claimBatchSize, Duration lease,
-            Duration pollInterval, boolean enabled) {
+    /**
+     * Limits and timings of the worker.
+     *
+     * @param maxQueued deliveries held in memory, all endpoints together, while their endpoints are busy
+     * @param maxQueuedPerEndpoint the same for one endpoint; beyond these, new deliveries wait in the database
+     * @param attemptTimeout the longest an attempt can take (connect and response timeouts): a queued delivery
+     *        starts only while its lease still covers that, with a margin
+     */
+    public record Settings(int maxConcurrency, int maxConcurrencyPerEndpoint, int maxQueued, int maxQueuedPerEndpoint,
+            int claimBatchSize, Duration lease, Duration attemptTimeout, Duration pollInterval, boolean enabled) {
     }
+
+    /**
+     * Kept free at the end of a lease, beyond the attempt's own timeouts, for recording its result (at most half
+     * of what the lease leaves over the timeouts).
+     */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
+    private static final ThreadLocal<ArrayDeque<ClaimedDelivery>> STARTING = new ThreadLocal<>();
 
     private final DeliveryRepository deliveries;
     private final WebhookSender sender;
@@ -57,8 +70,8 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
     private final Clock clock;
     private final Settings settings;
 
-    private final AtomicInteger inflight = new AtomicInteger();
-    private final ConcurrentHashMap<String, AtomicInteger> inflightByEndpoint = new ConcurrentHashMap<>();
+    private final WorkerSlots<ClaimedDelivery> slots;
+    private final Duration leaseNeeded;
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     /** Whether the last claim stopped for lack of room: only then does a finished attempt call for a claim. */
     private volatile boolean roomBound;
@@ -73,10 +86,21 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
         this.sender = sender;
         this.policy = policy;
         this.recorder = recorder;
-        this.metrics = new DeliveryMetrics(meters, inflight::get);
+        this.slots = new WorkerSlots<>(settings.maxConcurrency(), settings.maxConcurrencyPerEndpoint(),
+                settings.maxQueued(), settings.maxQueuedPerEndpoint(), ClaimedDelivery::endpointId);
+        // the lease is longer than an attempt can take (checked at start-up); a margin of what is left over
+        Duration spare = settings.lease().minus(settings.attemptTimeout());
+        Duration margin = spare.dividedBy(2).compareTo(LEASE_MARGIN) < 0 ? spare.dividedBy(2) : LEASE_MARGIN;
+        this.leaseNeeded = settings.attemptTimeout().plus(margin);
+        this.metrics = new DeliveryMetrics(meters, slots::running, slots::queued);
         this.clock = clock;
         this.settings = settings;
-        recorder.afterWrite(this::wake);
+        recorder.afterWrite(batch -> {
+            // an ordered delivery's result may let its successor become due; nothing else a batch writes does
+            if (batch.stream().anyMatch(AttemptResult::ordered)) {
+                wake();
+            }
+        });
     }
 
     @Override
@@ -90,7 +114,7 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
 
     /** Attempts in flight now in this instance. */
     public int inflight() {
-        return inflight.get();
+        return slots.running();
     }
 
     @Override
@@ -121,8 +145,12 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
                 Thread.currentThread().interrupt();
             }
         }
+        int forgotten = slots.clearQueues();
+        if (forgotten > 0) {
+            log.info("Stopping with {} deliveries queued in memory: their leases bring them back", forgotten);
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (inflight.get() > 0 && System.nanoTime() < deadline) {
+        while (slots.running() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
         attempts.dispose();
@@ -165,35 +193,24 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
 
     private void dispatchDue() {
         while (running) {
-            int room = settings.maxConcurrency() - inflight.get();
-            if (room <= 0) {
+            WorkerSlots.Room room = slots.room();
+            roomBound = !room.full().isEmpty();
+            if (room.free() <= 0) {
                 roomBound = true;
                 return;
             }
-            int limit = Math.min(room, settings.claimBatchSize());
+            int limit = Math.min(room.free(), settings.claimBatchSize());
             Instant now = clock.instant();
-            List<String> full = new ArrayList<>();
-            Map<String, Integer> partial = new HashMap<>();
-            inflightByEndpoint.forEach((endpoint, count) -> {
-                int busy = count.get();
-                if (busy >= settings.maxConcurrencyPerEndpoint()) {
-                    full.add(endpoint);
-                } else if (busy > 0) {
-                    partial.put(endpoint, settings.maxConcurrencyPerEndpoint() - busy);
-                }
-            });
-            roomBound = !full.isEmpty();
             List<ClaimedDelivery> claimed = deliveries.claim(now, now.plus(settings.lease()), limit,
-                    settings.maxConcurrencyPerEndpoint(), full, partial).collectList().block(Duration.ofSeconds(30));
+                    settings.maxConcurrencyPerEndpoint(), room.full(), room.partial())
+                    .collectList().block(Duration.ofSeconds(30));
             if (claimed == null || claimed.isEmpty()) {
                 return;
             }
-            for (ClaimedDelivery delivery : claimed) {
-                start(delivery);
-            }
+            startAll(slots.take(claimed, this::leaseTooShort));
             // an endpoint that reached its share may have more due work left behind
-            roomBound = roomBound || claimed.stream().map(ClaimedDelivery::endpointId).distinct()
-                    .anyMatch(e -> inflightByEndpoint.get(e).get() >= settings.maxConcurrencyPerEndpoint());
+            roomBound = roomBound || slots.room().full().stream().anyMatch(
+                    full -> claimed.stream().anyMatch(c -> c.endpointId().equals(full)));
             if (claimed.size() < limit) {
                 return;
             }
@@ -202,46 +219,54 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
 
     @Override
     public boolean reserve(String endpointId) {
-        if (!running) {
-            return false;
-        }
-        AtomicInteger endpoint = inflightByEndpoint.computeIfAbsent(endpointId, k -> new AtomicInteger());
-        if (inflight.incrementAndGet() > settings.maxConcurrency()) {
-            inflight.decrementAndGet();
-            return false;
-        }
-        if (endpoint.incrementAndGet() > settings.maxConcurrencyPerEndpoint()) {
-            endpoint.decrementAndGet();
-            inflight.decrementAndGet();
-            return false;
-        }
-        return true;
+        return running && slots.reserve(endpointId);
     }
 
     @Override
     public void release(List<String> endpointIds) {
-        for (String endpointId : endpointIds) {
-            inflightByEndpoint.get(endpointId).decrementAndGet();
-            inflight.decrementAndGet();
-        }
-        if (!endpointIds.isEmpty()) {
-            wake();
+        endpointIds.forEach(slots::release);
+        if (!endpointIds.isEmpty() && roomBound) {
+            wake(); // room was what held due deliveries back
         }
     }
 
     @Override
     public void handOff(List<ClaimedDelivery> deliveries) {
-        deliveries.forEach(this::attempt);
+        if (!deliveries.isEmpty()) {
+            startAll(slots.admit(deliveries, this::leaseTooShort));
+        }
     }
 
-    /** Starts a claimed delivery's attempt, taking its place in the limits. */
-    private void start(ClaimedDelivery delivery) {
-        inflight.incrementAndGet();
-        inflightByEndpoint.computeIfAbsent(delivery.endpointId(), k -> new AtomicInteger()).incrementAndGet();
-        attempt(delivery);
+    /** A delivery whose lease would end before an attempt could: left to the claims once the lease is over. */
+    private boolean leaseTooShort(ClaimedDelivery delivery) {
+        return clock.instant().plus(leaseNeeded).isAfter(delivery.leaseUntil());
     }
 
-    /** Starts an attempt whose place in the limits is already taken. */
+    /**
+     * Starts attempts whose places are taken. An attempt that ends at once (no secret, say) frees its place and
+     * may start the next from within: those are started here, in a loop, not by recursion.
+     */
+    private void startAll(List<ClaimedDelivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        ArrayDeque<ClaimedDelivery> pending = STARTING.get();
+        if (pending != null) {
+            pending.addAll(deliveries);
+            return;
+        }
+        pending = new ArrayDeque<>(deliveries);
+        STARTING.set(pending);
+        try {
+            for (ClaimedDelivery next = pending.poll(); next != null; next = pending.poll()) {
+                attempt(next);
+            }
+        } finally {
+            STARTING.remove();
+        }
+    }
+
+    /** Starts an attempt whose place is taken. */
     private void attempt(ClaimedDelivery delivery) {
         List<String> secrets = delivery.secrets();
         Instant attemptedAt = clock.instant();
@@ -299,10 +324,13 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
             if (status != DeliveryStatus.PENDING) {
                 metrics.finished(status == DeliveryStatus.SUCCEEDED);
             }
-            recorder.add(new AttemptResult(attempt, status, next, disable));
+            recorder.add(new AttemptResult(attempt, status, next, disable, delivery.ordered()));
         } finally {
-            inflight.decrementAndGet();
-            inflightByEndpoint.get(delivery.endpointId()).decrementAndGet();
+            if (running) {
+                startAll(slots.finished(delivery.endpointId(), this::leaseTooShort));
+            } else {
+                slots.finished(delivery.endpointId(), d -> true);
+            }
             if (roomBound) {
                 wake(); // room was what held due deliveries back
             }

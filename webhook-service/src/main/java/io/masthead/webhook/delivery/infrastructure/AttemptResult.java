@@ -6,7 +6,9 @@ import java.time.Instant;
 
 /**
  * What to record after an attempt: the attempt row, and the delivery's new status and due time (null unless
- * it is to be retried); {@code disableEndpoint} when the endpoint answered 410.
+ * it is to be retried); {@code disableEndpoint} when the endpoint answered 410; {@code ordered} when the
+ * delivery is to an ordered endpoint (once recorded, the next delivery of its customer may be due).
  */
-public record AttemptResult(Attempt attempt, DeliveryStatus status, Instant nextAttemptAt, boolean disableEndpoint) {
+public record AttemptResult(Attempt attempt, DeliveryStatus status, Instant nextAttemptAt, boolean disableEndpoint,
+        boolean ordered) {
 }

@@ -4,11 +4,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A delivery a worker claimed (leased) for one attempt, with what the attempt needs: the URL, the payload and
- * the endpoint's active signing secrets, newest first.
+ * A delivery leased to a worker for one attempt until {@code leaseUntil}, with what the attempt needs: the URL,
+ * the payload and the endpoint's active signing secrets, newest first; {@code ordered} when its endpoint
+ * receives the events of one customer strictly in order.
  */
 public record ClaimedDelivery(String id, String siteId, String endpointId, String eventId, String eventType,
-        int attemptCount, int roundAttempts, String url, String payload, Instant occurredAt, List<String> secrets) {
+        int attemptCount, int roundAttempts, String url, String payload, Instant occurredAt, List<String> secrets,
+        boolean ordered, Instant leaseUntil) {
 
     /** Whether this is the first attempt ever (for the event-to-first-attempt latency). */
     public boolean firstAttempt() {

@@ -20,7 +20,8 @@ import java.util.function.IntSupplier;
  *   <li>{@code webhooks.event.to.first.attempt} histogram: from the event's time to its first attempt;</li>
  *   <li>{@code webhooks.event.to.delivery} histogram: from the event's time to its successful attempt;</li>
  *   <li>{@code webhooks.due.depth}, {@code webhooks.due.oldest.age} (seconds): deliveries due and waiting,
- *       refreshed every few seconds; {@code webhooks.inflight}: attempts in flight in this instance.</li>
+ *       refreshed every few seconds; {@code webhooks.inflight}: attempts in flight in this instance;
+ *       {@code webhooks.queued}: deliveries this instance holds in memory while their endpoints are busy.</li>
  * </ul>
  */
 public class DeliveryMetrics {
@@ -35,7 +36,7 @@ public class DeliveryMetrics {
     private final ConcurrentHashMap<String, Counter> attempts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
 
-    public DeliveryMetrics(MeterRegistry registry, IntSupplier inflight) {
+    public DeliveryMetrics(MeterRegistry registry, IntSupplier inflight, IntSupplier queued) {
         this.registry = registry;
         this.firstAttemptLatency = Timer.builder("webhooks.event.to.first.attempt")
                 .description("From the event's time to the first attempt of each of its deliveries")
@@ -55,6 +56,9 @@ public class DeliveryMetrics {
                 .description("How long the oldest due delivery has been waiting").register(registry);
         Gauge.builder("webhooks.inflight", inflight, s -> s.getAsInt()).strongReference(true)
                 .description("Attempts in flight in this instance").register(registry);
+        Gauge.builder("webhooks.queued", queued, s -> s.getAsInt()).strongReference(true)
+                .description("Deliveries held in memory by this instance while their endpoints are busy")
+                .register(registry);
     }
 
     public void attempt(AttemptOutcome outcome, Duration sinceEvent, boolean first) {

@@ -71,7 +71,7 @@ public class DeliveryRepository {
              WHERE d.id = ANY(ARRAY(SELECT id FROM picked))
                AND e.id = d.endpoint_id AND e.status = 'enabled' AND ev.id = d.event_id
             RETURNING d.id, d.site_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.round_attempts,
-                      e.url, ev.payload, ev.occurred_at,
+                      e.url, e.ordered, ev.payload, ev.occurred_at,
                       (SELECT array_agg(s.secret ORDER BY s.created_at DESC) FROM webhook_endpoint_secrets s
                         WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > :now)) AS secrets""";
 
@@ -163,7 +163,8 @@ public class DeliveryRepository {
                         row.get("endpoint_id", String.class), row.get("event_id", String.class),
                         row.get("event_type", String.class), row.get("attempt_count", Integer.class),
                         row.get("round_attempts", Integer.class), row.get("url", String.class),
-                        row.get("payload", String.class), Rows.instant(row, "occurred_at"), secrets(row)))
+                        row.get("payload", String.class), Rows.instant(row, "occurred_at"), secrets(row),
+                        row.get("ordered", Boolean.class), leaseUntil))
                 .all();
     }
 

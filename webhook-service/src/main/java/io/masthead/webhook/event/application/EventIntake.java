@@ -1,6 +1,7 @@
 package io.masthead.webhook.event.application;
 
 import io.masthead.platform.id.Ids;
+import io.masthead.platform.inbox.Inbox;
 import io.masthead.webhook.delivery.application.DeliveryQueue;
 import io.masthead.webhook.delivery.infrastructure.DeliveryRepository;
 import io.masthead.webhook.delivery.model.Delivery;
@@ -9,7 +10,6 @@ import io.masthead.webhook.WebhookProperties;
 import io.masthead.webhook.delivery.infrastructure.ClaimedDelivery;
 import io.masthead.webhook.delivery.infrastructure.DeliveryRepository.NewDelivery;
 import io.masthead.webhook.endpoint.infrastructure.EndpointRepository.Subscription;
-import io.masthead.webhook.event.infrastructure.BatchInbox;
 import io.masthead.webhook.endpoint.model.Endpoint;
 import io.masthead.webhook.endpoint.model.EventSelection;
 import io.masthead.webhook.event.infrastructure.EventPayloads;
@@ -42,7 +42,7 @@ public class EventIntake {
     /** The inbox consumer name of the fan-out. */
     public static final String CONSUMER = "webhook-service";
 
-    private final BatchInbox inbox;
+    private final Inbox inbox;
     private final EventRepository events;
     private final EndpointRepository endpoints;
     private final DeliveryRepository deliveries;
@@ -51,7 +51,7 @@ public class EventIntake {
     private final Clock clock;
     private final Duration lease;
 
-    public EventIntake(BatchInbox inbox, EventRepository events, EndpointRepository endpoints, DeliveryRepository deliveries,
+    public EventIntake(Inbox inbox, EventRepository events, EndpointRepository endpoints, DeliveryRepository deliveries,
             DeliveryQueue queue, TransactionalOperator transaction, Clock clock, WebhookProperties properties) {
         this.lease = properties.lease();
         this.inbox = inbox;
@@ -94,8 +94,9 @@ public class EventIntake {
         Map<UUID, IncomingEvent> distinct = new LinkedHashMap<>();
         batch.forEach(e -> distinct.putIfAbsent(e.sourceEventId(), e));
         FanOut fanOut = new FanOut();
-        Mono<Integer> work = Mono.defer(() -> inbox.recordNew(CONSUMER, List.copyOf(distinct.keySet()))
-                .flatMap(fresh -> {
+        // the inbox's transaction emits only once the commit completed: hand-offs and wake-ups never run ahead of
+        // the rows they concern
+        return inbox.processAll(CONSUMER, distinct.keySet(), fresh -> {
                     if (fresh.isEmpty()) {
                         return Mono.just(0);
                     }
@@ -115,13 +116,10 @@ public class EventIntake {
                             .flatMap(subscriptions -> deliveries.insertAll(fanOut.plan(taken, subscriptions, now), now))
                             .doOnNext(fanOut::created)
                             .thenReturn(taken.size());
-                }));
-        // Mono.usingWhen, under transactional(), emits the value only once the commit completed: hand-offs and
-        // wake-ups never run ahead of the rows they concern
-        return transaction.transactional(work)
+                })
                 .doOnNext(taken -> {
                     fanOut.handOff();
-                    if (taken > 0) {
+                    if (fanOut.leftDue()) {
                         queue.wake();
                     }
                 })
@@ -131,9 +129,10 @@ public class EventIntake {
 
     /**
      * One delivery per event and enabled endpoint of its site that asked for its type, in event order. Where
-     * this instance's worker has room now (and the endpoint is not ordered, whose deliveries must wait for their
-     * predecessors), the delivery is created already leased and handed to the worker after the commit: no claim
-     * query, one row update less. The others are created due now, for the worker's claims.
+     * this instance's worker has a place for it (to start now, or queued in memory behind the endpoint's
+     * attempts in flight) and the endpoint is not ordered (whose deliveries must wait for their predecessors),
+     * the delivery is created already leased and handed to the worker after the commit: no claim query, one row
+     * update less. The others are created due now, for the worker's claims.
      */
     private final class FanOut {
         private final Map<String, ClaimedDelivery> handOffs = new LinkedHashMap<>();
@@ -156,7 +155,7 @@ public class EventIntake {
                     if (direct) {
                         handOffs.put(id, new ClaimedDelivery(id, event.siteId(), endpoint.id(), event.id(),
                                 event.type(), 0, 0, endpoint.url(), event.payload(), event.occurredAt(),
-                                endpoint.secrets()));
+                                endpoint.secrets(), false, leased));
                     }
                     result.add(new NewDelivery(id, event.siteId(), endpoint.id(), event.id(), event.type(),
                             event.orderingKey(), direct ? leased : now));
@@ -167,6 +166,11 @@ public class EventIntake {
 
         void created(Set<String> ids) {
             created = ids;
+        }
+
+        /** Whether deliveries were created due now, for the worker's claims (not all could be handed over). */
+        boolean leftDue() {
+            return created.stream().anyMatch(id -> !handOffs.containsKey(id));
         }
 
         /** After the commit: start what was created leased; give back the places of the rest. */
