@@ -105,6 +105,9 @@ public final class LocalPlatform {
         Path privateKey = data.resolve("keys/internal-jwt-private.pem");
         Path publicKey = data.resolve("keys/internal-jwt-public.pem");
         ensureKeys(privateKey, publicKey);
+        Path webhookSecretKeys = data.resolve("keys/webhook-secret-keys");
+        ensureWebhookSecretKeys(webhookSecretKeys);
+        Services.Keys keys = new Services.Keys(privateKey, publicKey, devSiteKeyFile(), webhookSecretKeys);
 
         say("Starting PostgreSQL (:%d), Kafka (:%d) and Apicurio Registry (:%d); data in %s",
                 postgresPort, kafkaPort, registryPort, data);
@@ -117,7 +120,7 @@ public final class LocalPlatform {
         say("Engines ready in %.1f s", (System.nanoTime() - started) / 1e9);
 
         for (Services.Definition service : definitions) {
-            services.add(startService(service, definitions, privateKey, publicKey));
+            services.add(startService(service, definitions, keys));
         }
         awaitReadiness();
         printBanner(started);
@@ -138,11 +141,11 @@ public final class LocalPlatform {
         return Services.jarOf(root, service);
     }
 
-    private RunningService startService(Services.Definition service, List<Services.Definition> all, Path privateKey,
-                                        Path publicKey) {
+    private RunningService startService(Services.Definition service, List<Services.Definition> all,
+                                        Services.Keys keys) {
         Path jar = Services.copyJar(root, service, data.resolve("run"));
         List<String> command = Services.command(root, jar, service, all, engines,
-                new Services.Keys(privateKey, publicKey, devSiteKeyFile()), SERVICE_JVM_OPTIONS, List.of());
+                keys, SERVICE_JVM_OPTIONS, List.of());
         ChildProcess process = ChildProcess.start(service.name(), command, root,
                 data.resolve("logs").resolve(service.name() + ".log"), Map.of());
         writePid(service.name(), process.pid());
@@ -365,6 +368,18 @@ public final class LocalPlatform {
             // not a POSIX file system
         }
         say("Generated the internal JWT key pair in %s", privateKey.getParent());
+    }
+
+    /**
+     * The key that encrypts webhook signing secrets at rest, generated once and kept: the secrets stored in
+     * {@code .data/postgres} can only be read with it.
+     */
+    private static void ensureWebhookSecretKeys(Path file) {
+        if (Files.exists(file)) {
+            return;
+        }
+        Services.writeWebhookSecretKey(file, "local-1");
+        say("Generated the key that encrypts webhook signing secrets at rest: %s", file);
     }
 
     private static void say(String format, Object... args) {

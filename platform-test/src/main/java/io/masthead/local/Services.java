@@ -11,8 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -33,8 +36,39 @@ public final class Services {
         }
     }
 
-    /** Where the keys and the dev site's key file are. */
-    public record Keys(Path privateKey, Path publicKey, Path devSiteKeyFile) {
+    /**
+     * Where the keys and the dev site's key file are.
+     *
+     * @param webhookSecretKeys the key file that encrypts webhook signing secrets at rest (webhook-service only)
+     */
+    public record Keys(Path privateKey, Path publicKey, Path devSiteKeyFile, Path webhookSecretKeys) {
+    }
+
+    /** The service that encrypts its endpoints' signing secrets with {@link Keys#webhookSecretKeys()}. */
+    public static final String WEBHOOK_SERVICE = "webhook-service";
+
+    /**
+     * Writes a key file for webhook-service's secrets at rest ({@code masthead.webhooks.secret-encryption.keys-location}):
+     * one random AES-256 key named {@code keyId}, readable by the owner only.
+     */
+    public static void writeWebhookSecretKey(Path file, String keyId) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String text = """
+                # Keys that encrypt webhook signing secrets at rest (masthead.webhooks.secret-encryption.keys-location):
+                # one <key id>:<base64 of 32 bytes> per line; the first encrypts, every one decrypts. See docs/webhooks.md.
+                """ + keyId + ":" + Base64.getEncoder().encodeToString(key) + "\n";
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, text, StandardCharsets.US_ASCII);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private Services() {
@@ -104,6 +138,9 @@ public final class Services {
                 // settings for this machine only, e.g. loopback webhook endpoints (deploy/local/<name>.yml)
                 "--spring.config.additional-location=optional:file:"
                         + root.resolve("deploy/local/" + service.name() + ".yml")));
+        if (service.name().equals(WEBHOOK_SERVICE)) {
+            command.add("--masthead.webhooks.secret-encryption.keys-location=" + keys.webhookSecretKeys().toUri());
+        }
         if (service.isGateway()) {
             command.add("--masthead.gateway.jwt.private-key-location=" + keys.privateKey().toUri());
             command.add("--masthead.gateway.dev-site.key-file=" + keys.devSiteKeyFile());

@@ -5,19 +5,27 @@ import io.masthead.webhook.delivery.application.Dispatcher;
 import io.masthead.webhook.delivery.infrastructure.DeliveryRepository;
 import io.masthead.webhook.delivery.infrastructure.WebhookSender;
 import io.masthead.webhook.delivery.model.RetryPolicy;
+import io.masthead.webhook.endpoint.infrastructure.EndpointRepository;
+import io.masthead.webhook.signing.application.SecretReEncryption;
+import io.masthead.webhook.signing.infrastructure.StoredSecrets;
+import io.masthead.webhook.signing.model.SecretCipher;
 import io.masthead.webhook.ssrf.infrastructure.AddressGuard;
 import io.masthead.webhook.ssrf.model.AddressPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.util.backoff.ExponentialBackOff;
 
-/** Explicit wiring of the worker, the HTTP client, the SSRF guard and the consumer's error handling. */
+/**
+ * Explicit wiring of the worker, the HTTP client, the SSRF guard, the encryption of secrets at rest and the
+ * consumer's error handling.
+ */
 @Configuration(proxyBeanMethods = false)
 class WebhookConfiguration {
 
@@ -27,6 +35,34 @@ class WebhookConfiguration {
     @Bean
     String[] webhookTopics(WebhookProperties properties) {
         return properties.topics().toArray(String[]::new);
+    }
+
+    /** The keys of {@code masthead.webhooks.secret-encryption}: read (and checked) at start-up. */
+    @Bean
+    SecretCipher secretCipher(WebhookProperties properties) {
+        SecretCipher cipher = properties.secretEncryption().cipher();
+        log.info("Webhook signing secrets are encrypted under key {} (keys that decrypt: {})", cipher.currentKeyId(),
+                cipher.keyIds());
+        return cipher;
+    }
+
+    @Bean
+    StoredSecrets storedSecrets(SecretCipher cipher) {
+        return new StoredSecrets(cipher);
+    }
+
+    @Bean
+    SecretReEncryption secretReEncryption(EndpointRepository endpoints, SecretCipher cipher) {
+        return new SecretReEncryption(endpoints, cipher, WebhookProperties.SecretEncryption.PROPERTY);
+    }
+
+    /**
+     * Secrets in clear (from before encryption at rest) or under an older key are encrypted under the current key
+     * before the service reports ready; a secret under a key no longer configured stops the start-up.
+     */
+    @Bean
+    ApplicationRunner secretReEncryptionAtStartUp(SecretReEncryption reEncryption) {
+        return arguments -> reEncryption.run().block();
     }
 
     @Bean(destroyMethod = "close")

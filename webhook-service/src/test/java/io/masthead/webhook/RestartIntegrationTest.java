@@ -8,6 +8,7 @@ import io.masthead.test.spring.TestTokens;
 import io.masthead.webhook.support.DomainEvents;
 import io.masthead.webhook.support.TestReceiver;
 import io.masthead.webhook.support.TestReceiver.Reply;
+import io.masthead.webhook.support.TestSecretKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -47,6 +48,8 @@ class RestartIntegrationTest {
         properties.put("masthead.webhooks.lease", "7s");
         properties.put("masthead.webhooks.poll-interval", "200ms");
         properties.put("spring.kafka.consumer.group-id", "webhook-service-restart");
+        properties.put("masthead.webhooks.secret-encryption.keys[0].id", TestSecretKeys.CURRENT_ID);
+        properties.put("masthead.webhooks.secret-encryption.keys[0].key", TestSecretKeys.CURRENT);
         // as command-line arguments: they win over application.yml (builder "properties" would not)
         String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);

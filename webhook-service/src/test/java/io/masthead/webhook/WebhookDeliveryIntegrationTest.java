@@ -3,21 +3,118 @@ package io.masthead.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.masthead.webhook.signing.application.SecretReEncryption;
 import io.masthead.webhook.support.DomainEvents;
 import io.masthead.webhook.support.TestReceiver;
 import io.masthead.webhook.support.TestReceiver.Reply;
+import io.masthead.webhook.support.TestSecretKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Events from Kafka to a local receiver: signatures, retries, timeouts, 410, redirects, order, rotation. */
+/**
+ * Events from Kafka to a local receiver: signatures, secrets encrypted at rest, retries, timeouts, 410, redirects,
+ * order, rotation.
+ */
 class WebhookDeliveryIntegrationTest extends WebhookIntegrationTestSupport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String CURRENT_PREFIX = "v1:" + TestSecretKeys.CURRENT_ID + ":";
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    SecretReEncryption reEncryption;
+
+    /** The values stored in the endpoint's secret rows. */
+    private Flux<String> storedSecrets(String endpointId) {
+        return db.sql("SELECT secret FROM webhook_endpoint_secrets WHERE endpoint_id = :id")
+                .bind("id", endpointId).map(row -> row.get("secret", String.class)).all();
+    }
+
+    private void storeSecret(String endpointId, String value) {
+        StepVerifier.create(db.sql("UPDATE webhook_endpoint_secrets SET secret = :value WHERE endpoint_id = :id")
+                        .bind("value", value).bind("id", endpointId).fetch().rowsUpdated())
+                .expectNext(1L).verifyComplete();
+    }
+
+    private String ping(String site, String endpointId) {
+        return post(site, "/v1/webhook_endpoints/" + endpointId + "/ping").exchange().expectStatus().isAccepted()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id").toString();
+    }
+
+    @Test
+    void secretsAreStoredEncryptedForTheirEndpointOnlyAndDeliveriesVerifyWithTheSecretShown() {
+        String site = newSite();
+        Map<String, Object> a = endpoint(site, "/at-rest-a", "[\"customer.created\"]");
+        Map<String, Object> b = endpoint(site, "/at-rest-b", "[\"customer.created\"]");
+        String aId = a.get("id").toString();
+        String bId = b.get("id").toString();
+        String aSecret = a.get("secret").toString();
+        String bSecret = b.get("secret").toString();
+
+        // the column holds AES-GCM ciphertext under the current key, never the secret the API showed
+        String[] aStored = new String[1];
+        StepVerifier.create(storedSecrets(aId)).assertNext(stored -> {
+            assertThat(stored).startsWith(CURRENT_PREFIX).doesNotContain(aSecret)
+                    .doesNotContain(aSecret.substring("whsec_".length()));
+            assertThat(TestSecretKeys.current().decrypt(aId, stored)).isEqualTo(aSecret);
+            aStored[0] = stored;
+        }).verifyComplete();
+        StepVerifier.create(storedSecrets(bId))
+                .assertNext(stored -> assertThat(stored).startsWith(CURRENT_PREFIX).doesNotContain(bSecret))
+                .verifyComplete();
+
+        // events (secrets read at intake) and pings (secrets read by the claim) verify with the secrets shown
+        events.created(site, DomainEvents.customer("cus_at_rest1", "r1@example.com", clock.instant()), clock.instant());
+        ping(site, aId);
+        assertThat(awaitRequests("/at-rest-a", 2)).hasSize(2).allMatch(r -> signedWith(r, aSecret));
+        assertThat(awaitRequests("/at-rest-b", 1)).hasSize(1).allMatch(r -> signedWith(r, bSecret));
+
+        // A's ciphertext copied into B's row does not decrypt there: B has no secret to sign with and sends nothing
+        storeSecret(bId, aStored[0]);
+        Map<String, Object> unsigned = awaitDelivery(site, ping(site, bId), 1, "pending");
+        assertThat(unsigned.get("last_error")).isEqualTo("the endpoint has no active signing secret");
+        assertThat(receiver.requests("/at-rest-b")).hasSize(1);
+        json(post(site, "/v1/webhook_endpoints/" + bId + "/disable")); // fails that delivery, and its retries
+        json(post(site, "/v1/webhook_endpoints/" + bId + "/enable"));
+        // rotating replaces the unreadable secret: B signs again, with the new secret alone
+        String bRotated = json(post(site, "/v1/webhook_endpoints/" + bId + "/rotate_secret")).get("secret").toString();
+        ping(site, bId);
+        TestReceiver.Request repaired = awaitRequests("/at-rest-b", 2).get(1);
+        assertThat(repaired.header("webhook-signature").split(" ")).hasSize(1);
+        assertThat(signedWith(repaired, bRotated)).isTrue();
+
+        // rows from before encryption (in clear) and rows under the previous key still sign
+        storeSecret(aId, aSecret);
+        storeSecret(bId, TestSecretKeys.previous().encrypt(bId, bRotated));
+        events.created(site, DomainEvents.customer("cus_at_rest2", "r2@example.com", clock.instant()), clock.instant());
+        ping(site, aId);
+        ping(site, bId);
+        assertThat(awaitRequests("/at-rest-a", 4)).hasSize(4).allMatch(r -> signedWith(r, aSecret));
+        assertThat(awaitRequests("/at-rest-b", 4).subList(1, 4)).allMatch(r -> signedWith(r, bRotated));
+
+        // the start-up pass puts both under the current key; they still sign
+        StepVerifier.create(reEncryption.run())
+                .assertNext(result -> assertThat(result.reEncrypted()).isGreaterThanOrEqualTo(2))
+                .verifyComplete();
+        StepVerifier.create(storedSecrets(aId).concatWith(storedSecrets(bId)))
+                .assertNext(stored -> assertThat(TestSecretKeys.current().decrypt(aId, stored)).isEqualTo(aSecret))
+                .assertNext(stored -> assertThat(TestSecretKeys.current().decrypt(bId, stored)).isEqualTo(bRotated))
+                .verifyComplete();
+        events.created(site, DomainEvents.customer("cus_at_rest3", "r3@example.com", clock.instant()), clock.instant());
+        assertThat(awaitRequests("/at-rest-a", 5)).hasSize(5).allMatch(r -> signedWith(r, aSecret));
+        assertThat(awaitRequests("/at-rest-b", 5)).hasSize(5).last().matches(r -> signedWith(r, bRotated));
+    }
 
     @Test
     void aCustomerCreatedEventReachesTheEndpointSignedWithinSeconds() {

@@ -10,6 +10,7 @@ import io.masthead.test.spring.TestTokens;
 import io.masthead.webhook.support.DomainEvents;
 import io.masthead.webhook.support.TestClock;
 import io.masthead.webhook.support.TestReceiver;
+import io.masthead.webhook.support.TestSecretKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,8 +31,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * One application context for the webhook integration tests: real PostgreSQL, Kafka and registry, a clock
- * the tests move forward (so retries due in minutes or days happen at once), short timeouts, and loopback
- * allowed so that endpoints can point at the local {@link TestReceiver}.
+ * the tests move forward (so retries due in minutes or days happen at once), short timeouts, loopback
+ * allowed so that endpoints can point at the local {@link TestReceiver}, and the fixed test keys that encrypt
+ * signing secrets at rest ({@link TestSecretKeys}: a current one and a previous one).
  */
 @MastheadIntegrationTest(database = "webhooks_it", properties = {
     "masthead.webhooks.allowed-subnets=127.0.0.0/8",
@@ -39,7 +41,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
     "masthead.webhooks.response-timeout=1s",
     "masthead.webhooks.lease=10s",
     "masthead.webhooks.poll-interval=100ms",
-    "spring.kafka.consumer.group-id=webhook-service-it"})
+    "spring.kafka.consumer.group-id=webhook-service-it",
+    TestSecretKeys.CURRENT_ID_PROPERTY, TestSecretKeys.CURRENT_KEY_PROPERTY,
+    TestSecretKeys.PREVIOUS_ID_PROPERTY, TestSecretKeys.PREVIOUS_KEY_PROPERTY})
 @Import(WebhookIntegrationTestSupport.Clocks.class)
 abstract class WebhookIntegrationTestSupport {
 

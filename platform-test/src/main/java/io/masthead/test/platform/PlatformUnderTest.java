@@ -48,9 +48,10 @@ public final class PlatformUnderTest implements AutoCloseable {
         }
         KeyPair pair = PemKeys.generateRsa();
         this.keys = new Services.Keys(work.resolve("jwt-private.pem"), work.resolve("jwt-public.pem"),
-                work.resolve("dev-site.key"));
+                work.resolve("dev-site.key"), work.resolve("webhook-secret-keys"));
         PemKeys.writePrivate(keys.privateKey(), pair.getPrivate());
         PemKeys.writePublic(keys.publicKey(), pair.getPublic());
+        Services.writeWebhookSecretKey(keys.webhookSecretKeys(), "test-run"); // a new key per run
         List<Services.Definition> onFreePorts = new ArrayList<>();
         for (Services.Definition service : Services.read(root)) {
             if (!Files.isRegularFile(Services.jarOf(root, service))) {

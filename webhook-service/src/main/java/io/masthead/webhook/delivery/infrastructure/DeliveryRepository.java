@@ -7,6 +7,7 @@ import io.masthead.platform.r2dbc.Rows;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.webhook.delivery.model.Delivery;
 import io.masthead.webhook.delivery.model.DeliveryStatus;
+import io.masthead.webhook.signing.infrastructure.StoredSecrets;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.List;
@@ -76,9 +77,11 @@ public class DeliveryRepository {
                         WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > :now)) AS secrets""";
 
     private final DatabaseClient db;
+    private final StoredSecrets storedSecrets;
 
-    public DeliveryRepository(DatabaseClient db) {
+    public DeliveryRepository(DatabaseClient db, StoredSecrets storedSecrets) {
         this.db = db;
+        this.storedSecrets = storedSecrets;
     }
 
     /** One pending delivery, due at {@code now}, per endpoint; an (event, endpoint) pair already there is kept. */
@@ -361,9 +364,9 @@ public class DeliveryRepository {
                 .fetch().rowsUpdated();
     }
 
-    private static List<String> secrets(Readable row) {
-        String[] secrets = row.get("secrets", String[].class);
-        return secrets == null ? List.of() : List.of(secrets);
+    /** The endpoint's active secrets, decrypted (stored encrypted; see {@link StoredSecrets}). */
+    private List<String> secrets(Readable row) {
+        return storedSecrets.signing(row.get("endpoint_id", String.class), row.get("secrets", String[].class));
     }
 
     static Delivery toDelivery(Readable row) {

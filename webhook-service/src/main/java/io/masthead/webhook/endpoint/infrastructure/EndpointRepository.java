@@ -10,17 +10,23 @@ import io.masthead.webhook.endpoint.model.Endpoint;
 import io.masthead.webhook.endpoint.model.EndpointSpec;
 import io.masthead.webhook.endpoint.model.EndpointStatus;
 import io.masthead.webhook.endpoint.model.SecretRotation.Secret;
+import io.masthead.webhook.signing.infrastructure.StoredSecrets;
+import io.masthead.webhook.signing.model.SecretCipher;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Endpoints and their signing secrets in PostgreSQL; every query that serves a caller is scoped to its site. */
+/**
+ * Endpoints and their signing secrets in PostgreSQL; every query that serves a caller is scoped to its site. Secrets
+ * are stored encrypted ({@link StoredSecrets}) and come out decrypted.
+ */
 @Repository
 public class EndpointRepository {
 
@@ -29,9 +35,11 @@ public class EndpointRepository {
             e.disabled_reason, e.failing_since, e.created_at, e.updated_at""";
 
     private final DatabaseClient db;
+    private final StoredSecrets stored;
 
-    public EndpointRepository(DatabaseClient db) {
+    public EndpointRepository(DatabaseClient db, StoredSecrets stored) {
         this.db = db;
+        this.stored = stored;
     }
 
     public Mono<Void> insert(Endpoint e) {
@@ -132,11 +140,11 @@ public class EndpointRepository {
                          ORDER BY e.id""")
                 .bind("sites", siteIds.toArray(String[]::new)).bind("now", timestamp(now))
                 .map(row -> {
-                    String[] secrets = row.get("secrets", String[].class);
-                    return new Subscription(row.get("id", String.class), row.get("site_id", String.class),
+                    String id = row.get("id", String.class);
+                    return new Subscription(id, row.get("site_id", String.class),
                             Arrays.asList(row.get("enabled_events", String[].class)), row.get("url", String.class),
                             Boolean.TRUE.equals(row.get("ordered", Boolean.class)),
-                            secrets == null ? List.of() : List.of(secrets));
+                            stored.signing(id, row.get("secrets", String[].class)));
                 })
                 .all();
     }
@@ -147,17 +155,22 @@ public class EndpointRepository {
         return db.sql("""
                         INSERT INTO webhook_endpoint_secrets (id, endpoint_id, secret, created_at, expires_at)
                         VALUES (:id, :endpoint, :secret, :createdAt, :expiresAt)""")
-                .bind("id", secret.id()).bind("endpoint", endpointId).bind("secret", secret.value())
+                .bind("id", secret.id()).bind("endpoint", endpointId)
+                .bind("secret", stored.encrypt(endpointId, secret.value()))
                 .bind("createdAt", timestamp(secret.createdAt())).bind("expiresAt", instant(secret.expiresAt()))
                 .fetch().rowsUpdated().then();
     }
 
-    /** Every secret of an endpoint, expired ones included. */
+    /**
+     * Every secret of an endpoint, expired ones included, but for those the configured keys cannot decrypt (logged):
+     * they cannot sign, and a rotation then replaces them.
+     */
     public Flux<Secret> secrets(String endpointId) {
         return db.sql("""
                         SELECT id, secret, created_at, expires_at FROM webhook_endpoint_secrets
                          WHERE endpoint_id = :endpoint ORDER BY created_at DESC, id DESC""")
-                .bind("endpoint", endpointId).map(EndpointRepository::toSecret).all();
+                .bind("endpoint", endpointId).map(row -> toSecret(endpointId, row)).all()
+                .mapNotNull(secret -> secret.orElse(null));
     }
 
     /** Replaces an endpoint's secrets by {@code secrets} (those kept get their new expiry). */
@@ -169,9 +182,46 @@ public class EndpointRepository {
                         INSERT INTO webhook_endpoint_secrets (id, endpoint_id, secret, created_at, expires_at)
                         VALUES (:id, :endpoint, :secret, :createdAt, :expiresAt)
                         ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at""")
-                .bind("id", secret.id()).bind("endpoint", endpointId).bind("secret", secret.value())
+                .bind("id", secret.id()).bind("endpoint", endpointId)
+                .bind("secret", stored.encrypt(endpointId, secret.value()))
                 .bind("createdAt", timestamp(secret.createdAt())).bind("expiresAt", instant(secret.expiresAt()))
                 .fetch().rowsUpdated())).then();
+    }
+
+    /** A secret row as stored (encrypted, or in clear from before encryption), for re-encryption. */
+    public record StoredSecret(String id, String endpointId, String value) {
+    }
+
+    /** Every stored secret that is not encrypted under the key {@code currentKeyId}. */
+    public Flux<StoredSecret> secretsNotUnderKey(String currentKeyId) {
+        return db.sql("""
+                        SELECT id, endpoint_id, secret FROM webhook_endpoint_secrets
+                         WHERE NOT starts_with(secret, :prefix) ORDER BY id""")
+                .bind("prefix", SecretCipher.VERSION + ":" + currentKeyId + ":")
+                .map(row -> new StoredSecret(row.get("id", String.class), row.get("endpoint_id", String.class),
+                        row.get("secret", String.class)))
+                .all();
+    }
+
+    /**
+     * Replaces stored values of secrets ({@code before} by {@code after}, position by position), each only if it
+     * is still the value read: a rotation or another instance re-encrypting at the same time wins.
+     *
+     * @return how many rows were changed
+     */
+    public Mono<Long> replaceStoredValues(List<StoredSecret> before, List<String> after) {
+        if (before.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        UPDATE webhook_endpoint_secrets s SET secret = r.new_value
+                          FROM unnest(CAST(:ids AS text[]), CAST(:oldValues AS text[]), CAST(:newValues AS text[]))
+                               AS r(id, old_value, new_value)
+                         WHERE s.id = r.id AND s.secret = r.old_value""")
+                .bind("ids", before.stream().map(StoredSecret::id).toArray(String[]::new))
+                .bind("oldValues", before.stream().map(StoredSecret::value).toArray(String[]::new))
+                .bind("newValues", after.toArray(String[]::new))
+                .fetch().rowsUpdated();
     }
 
     static Endpoint toEndpoint(Readable row) {
@@ -185,9 +235,9 @@ public class EndpointRepository {
                 Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));
     }
 
-    private static Secret toSecret(Readable row) {
-        return new Secret(row.get("id", String.class), row.get("secret", String.class), Rows.instant(row, "created_at"),
-                Rows.instant(row, "expires_at"));
+    private Optional<Secret> toSecret(String endpointId, Readable row) {
+        return stored.decrypt(endpointId, row.get("secret", String.class)).map(value -> new Secret(
+                row.get("id", String.class), value, Rows.instant(row, "created_at"), Rows.instant(row, "expires_at")));
     }
 
     private static Parameter instant(Instant instant) {

@@ -1,0 +1,40 @@
+package io.masthead.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServicesTest {
+
+    @TempDir
+    Path directory;
+
+    private static List<String> keyLines(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+    }
+
+    @Test
+    void theWebhookSecretKeyFileHoldsOneRandomAes256KeyForItsOwnerOnly() throws IOException {
+        Path first = directory.resolve("keys/webhook-secret-keys");
+        Path second = directory.resolve("other");
+
+        Services.writeWebhookSecretKey(first, "local-1");
+        Services.writeWebhookSecretKey(second, "local-1");
+
+        List<String> lines = keyLines(first);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.getFirst()).startsWith("local-1:");
+        assertThat(Base64.getDecoder().decode(lines.getFirst().substring("local-1:".length()))).hasSize(32);
+        assertThat(keyLines(second)).doesNotContainAnyElementsOf(lines);
+        if (first.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first))).isEqualTo("rw-------");
+        }
+    }
+}
