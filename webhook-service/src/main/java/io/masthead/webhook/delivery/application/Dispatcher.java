@@ -92,7 +92,7 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
         Duration spare = settings.lease().minus(settings.attemptTimeout());
         Duration margin = spare.dividedBy(2).compareTo(LEASE_MARGIN) < 0 ? spare.dividedBy(2) : LEASE_MARGIN;
         this.leaseNeeded = settings.attemptTimeout().plus(margin);
-        this.metrics = new DeliveryMetrics(meters, slots::running, slots::queued);
+        this.metrics = new DeliveryMetrics(meters, slots::running, slots::queued, recorder::backlog);
         this.clock = clock;
         this.settings = settings;
         recorder.afterWrite(batch -> {

@@ -21,7 +21,8 @@ import java.util.function.IntSupplier;
  *   <li>{@code webhooks.event.to.delivery} histogram: from the event's time to its successful attempt;</li>
  *   <li>{@code webhooks.due.depth}, {@code webhooks.due.oldest.age} (seconds): deliveries due and waiting,
  *       refreshed every few seconds; {@code webhooks.inflight}: attempts in flight in this instance;
- *       {@code webhooks.queued}: deliveries this instance holds in memory while their endpoints are busy.</li>
+ *       {@code webhooks.queued}: deliveries this instance holds in memory while their endpoints are busy;
+ *       {@code webhooks.results.unrecorded}: attempt results waiting to be written.</li>
  * </ul>
  */
 public class DeliveryMetrics {
@@ -36,7 +37,7 @@ public class DeliveryMetrics {
     private final ConcurrentHashMap<String, Counter> attempts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
 
-    public DeliveryMetrics(MeterRegistry registry, IntSupplier inflight, IntSupplier queued) {
+    public DeliveryMetrics(MeterRegistry registry, IntSupplier inflight, IntSupplier queued, IntSupplier unrecorded) {
         this.registry = registry;
         this.firstAttemptLatency = Timer.builder("webhooks.event.to.first.attempt")
                 .description("From the event's time to the first attempt of each of its deliveries")
@@ -58,6 +59,9 @@ public class DeliveryMetrics {
                 .description("Attempts in flight in this instance").register(registry);
         Gauge.builder("webhooks.queued", queued, s -> s.getAsInt()).strongReference(true)
                 .description("Deliveries held in memory by this instance while their endpoints are busy")
+                .register(registry);
+        Gauge.builder("webhooks.results.unrecorded", unrecorded, s -> s.getAsInt()).strongReference(true)
+                .description("Attempt results of this instance not yet written to the database")
                 .register(registry);
     }
 
