@@ -232,7 +232,10 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
 
     @Override
     public void handOff(List<ClaimedDelivery> deliveries) {
-        if (!deliveries.isEmpty()) {
+        if (!running) {
+            // stopping: their leases bring them back to the claims
+            deliveries.forEach(d -> slots.release(d.endpointId()));
+        } else if (!deliveries.isEmpty()) {
             startAll(slots.admit(deliveries, this::leaseTooShort));
         }
     }
