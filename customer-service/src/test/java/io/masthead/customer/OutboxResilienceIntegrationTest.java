@@ -206,12 +206,15 @@ class OutboxResilienceIntegrationTest {
         assertThat(inbox.processAll("other-consumer", List.of(a), fresh -> Mono.just(fresh))
                 .block()).as("each consumer has its own record").containsExactly(a);
 
-        // effects that fail roll the inbox records back with them: the events count as new when retried
+        // effects that fail half-way roll back with the inbox records: what they wrote is gone, and the events
+        // count as new when retried
         UUID d = UUID.randomUUID();
-        assertThatThrownBy(() -> inbox.processAll("batch-test", List.of(c, d), fresh -> db.sql(
-                        "INSERT INTO test_batch_applied (event_id) VALUES (:id)").bind("id", a).then()
+        assertThatThrownBy(() -> inbox.processAll("batch-test", List.of(c, d), fresh -> apply.apply(fresh)
+                        .then(db.sql("INSERT INTO test_batch_applied (event_id) VALUES (:id)").bind("id", a).then())
                         .then(Mono.just(fresh))).block())
                 .hasMessageContaining("duplicate key");
+        assertThat(db.sql("SELECT count(*) AS n FROM test_batch_applied WHERE event_id = :id").bind("id", d)
+                .map(r -> r.get("n", Long.class)).one().block()).as("d's effect rolled back").isZero();
         assertThat(inbox.processAll("batch-test", List.of(d), apply).block()).containsExactly(d);
         assertThat(db.sql("SELECT count(*) AS n FROM test_batch_applied").map(r -> r.get("n", Long.class)).one()
                 .block()).isEqualTo(4L);

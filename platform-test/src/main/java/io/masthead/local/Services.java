@@ -60,12 +60,14 @@ public final class Services {
                 """ + keyId + ":" + Base64.getEncoder().encodeToString(key) + "\n";
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text, StandardCharsets.US_ASCII);
+            Files.deleteIfExists(file);
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                // created readable by the owner only, before the key is written into it
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
+                Files.createFile(file); // not a POSIX file system
             }
+            Files.writeString(file, text, StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
         }

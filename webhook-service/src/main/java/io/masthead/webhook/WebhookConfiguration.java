@@ -99,7 +99,8 @@ class WebhookConfiguration {
         return new Dispatcher(deliveries, sender, policy, recorder, meters, clock,
                 new Dispatcher.Settings(properties.maxConcurrency(), properties.maxConcurrencyPerEndpoint(),
                         properties.maxQueued(), properties.maxQueuedPerEndpoint(), properties.claimBatchSize(),
-                        properties.lease(), properties.connectTimeout().plus(properties.responseTimeout()),
+                        properties.lease(),
+                        WebhookSender.longestAttempt(properties.connectTimeout(), properties.responseTimeout()),
                         properties.pollInterval(), properties.dispatcherEnabled()));
     }
 

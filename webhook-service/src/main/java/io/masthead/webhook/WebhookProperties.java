@@ -32,7 +32,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        the database for a claim)
  * @param maxQueuedPerEndpoint the same, for one endpoint
  * @param lease how long a claimed delivery stays reserved for the worker that claimed it: a worker that
- *        dies mid-attempt leaves it due again after this (longer than both timeouts together)
+ *        dies mid-attempt leaves it due again after this (longer than the connect timeout plus twice the
+ *        response timeout, the longest an attempt can take)
  * @param pollInterval how often due deliveries are looked for when nothing wakes the dispatcher earlier
  * @param claimBatchSize the most deliveries claimed by one query
  * @param allowedSubnets CIDR blocks that endpoints may resolve to although private, loopback or reserved
@@ -76,8 +77,9 @@ public record WebhookProperties(
         require(responseBodyLimit >= 0 && responseBodyLimit <= 65536, "response-body-limit must be 0..65536");
         require(maxConcurrency > 0 && maxConcurrencyPerEndpoint > 0, "concurrency limits must be positive");
         require(maxQueued >= 0 && maxQueuedPerEndpoint >= 0, "queue limits must not be negative");
-        require(lease.compareTo(connectTimeout.plus(responseTimeout)) > 0,
-                "lease must be longer than connect-timeout and response-timeout together");
+        // an attempt can take the connect timeout and twice the response timeout (WebhookSender.longestAttempt)
+        require(lease.compareTo(connectTimeout.plus(responseTimeout.multipliedBy(2))) > 0,
+                "lease must be longer than connect-timeout plus twice response-timeout");
         require(pollInterval.isPositive(), "poll-interval must be positive");
         require(claimBatchSize > 0, "claim-batch-size must be positive");
     }

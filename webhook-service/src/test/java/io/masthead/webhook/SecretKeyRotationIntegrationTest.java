@@ -60,7 +60,7 @@ class SecretKeyRotationIntegrationTest {
         properties.put("masthead.webhooks.allowed-subnets", "127.0.0.0/8");
         properties.put("masthead.webhooks.connect-timeout", "1s");
         properties.put("masthead.webhooks.response-timeout", "5s");
-        properties.put("masthead.webhooks.lease", "7s");
+        properties.put("masthead.webhooks.lease", "12s");
         properties.put("masthead.webhooks.poll-interval", "200ms");
         properties.put("spring.kafka.consumer.group-id", "webhook-service-keys");
         properties.putAll(keys);

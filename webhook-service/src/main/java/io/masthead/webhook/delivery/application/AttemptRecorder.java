@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ public class AttemptRecorder implements SmartLifecycle {
     private final Clock clock;
     private final Duration disableAfterFailingFor;
     private final LinkedBlockingQueue<AttemptResult> queue = new LinkedBlockingQueue<>();
-    private volatile Consumer<List<AttemptResult>> afterWrite = batch -> {
+    private volatile BiConsumer<List<AttemptResult>, List<String>> afterWrite = (batch, disabled) -> {
     };
     private volatile boolean running;
     private Thread thread;
@@ -49,8 +49,11 @@ public class AttemptRecorder implements SmartLifecycle {
         this.disableAfterFailingFor = disableAfterFailingFor;
     }
 
-    /** Called with each batch once it is committed (ordered successors may now be due). */
-    void afterWrite(Consumer<List<AttemptResult>> callback) {
+    /**
+     * Called with each batch once it is committed, and the endpoints it disabled (ordered successors may now be
+     * due; disabled endpoints' queued deliveries must not go out).
+     */
+    void afterWrite(BiConsumer<List<AttemptResult>, List<String>> callback) {
         this.afterWrite = callback;
     }
 
@@ -105,16 +108,21 @@ public class AttemptRecorder implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             }
-            writeWithRetries(batch);
-            afterWrite.accept(batch);
+            List<String> disabled = new ArrayList<>();
+            writeWithRetries(batch, disabled);
+            afterWrite.accept(batch, disabled);
         }
     }
 
-    private void writeWithRetries(List<AttemptResult> batch) {
+    /** Writes a batch; {@code disabled} collects the endpoints it disabled. */
+    private void writeWithRetries(List<AttemptResult> batch, List<String> disabled) {
         long backoff = 100;
         while (true) {
             try {
-                write(batch).block(Duration.ofSeconds(30));
+                List<String> now = write(batch).block(Duration.ofSeconds(30));
+                if (now != null) {
+                    disabled.addAll(now);
+                }
                 return;
             } catch (DataIntegrityViolationException e) {
                 // not transient: write the results one by one, and drop only what cannot be written
@@ -123,7 +131,7 @@ public class AttemptRecorder implements SmartLifecycle {
                             batch.getFirst().attempt().deliveryId(), e.getMessage());
                     return;
                 }
-                batch.forEach(result -> writeWithRetries(List.of(result)));
+                batch.forEach(result -> writeWithRetries(List.of(result), disabled));
                 return;
             } catch (RuntimeException e) {
                 if (!running) {
@@ -144,9 +152,9 @@ public class AttemptRecorder implements SmartLifecycle {
         }
     }
 
-    private Mono<Void> write(List<AttemptResult> batch) {
+    private Mono<List<String>> write(List<AttemptResult> batch) {
         Instant now = clock.instant();
-        Mono<Void> work = deliveries.record(batch, now, now.minus(disableAfterFailingFor)).collectList()
+        Mono<List<String>> work = deliveries.record(batch, now, now.minus(disableAfterFailingFor)).collectList()
                 .flatMap(disabled -> {
                     Map<String, List<String>> byReason = disabled.stream().collect(Collectors.groupingBy(
                             Map.Entry::getValue, Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
@@ -156,9 +164,8 @@ public class AttemptRecorder implements SmartLifecycle {
                     Mono<Long> failing = deliveries.failPending(
                             byReason.getOrDefault(DisabledReason.FAILING.value(), List.of()),
                             "endpoint disabled: no successful attempt for " + disableAfterFailingFor.toHours() + " h", now);
-                    return gone.then(failing);
-                })
-                .then();
+                    return gone.then(failing).thenReturn(disabled.stream().map(Map.Entry::getKey).toList());
+                });
         return transaction.transactional(work);
     }
 }

@@ -22,6 +22,12 @@ public interface DeliveryQueue {
     /** Gives back places taken by {@link #reserve} for deliveries that were not created. */
     void release(List<String> endpointIds);
 
+    /**
+     * The endpoint was disabled, deleted or changed: deliveries this worker holds in memory for it are dropped
+     * (their leases bring them back to the claims, which see the endpoint as it is now).
+     */
+    void forget(String endpointId);
+
     /** Starts deliveries created under a lease with places taken by {@link #reserve}. */
     void handOff(List<ClaimedDelivery> deliveries);
 }

@@ -41,25 +41,26 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
-    private static final Duration ROOM_COALESCING = Duration.ofMillis(10);
+    /** When due work waits for room, finished attempts wake a claim at most this often. */
+    private static final Duration ROOM_COALESCING = Duration.ofMillis(100);
 
     /**
      * Limits and timings of the worker.
      *
      * @param maxQueued deliveries held in memory, all endpoints together, while their endpoints are busy
      * @param maxQueuedPerEndpoint the same for one endpoint; beyond these, new deliveries wait in the database
-     * @param attemptTimeout the longest an attempt can take (connect and response timeouts): a queued delivery
-     *        starts only while its lease still covers that, with a margin
+     * @param attemptTimeout the longest an attempt can take ({@code WebhookSender.longestAttempt}): a queued
+     *        delivery starts only while its lease still covers that, with a margin
      */
     public record Settings(int maxConcurrency, int maxConcurrencyPerEndpoint, int maxQueued, int maxQueuedPerEndpoint,
             int claimBatchSize, Duration lease, Duration attemptTimeout, Duration pollInterval, boolean enabled) {
     }
 
     /**
-     * Kept free at the end of a lease, beyond the attempt's own timeouts, for recording its result (at most half
-     * of what the lease leaves over the timeouts).
+     * Kept free at the end of a lease, beyond the longest attempt, for recording its result (at most half of what
+     * the lease leaves over the longest attempt).
      */
-    private static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(15);
     private static final ThreadLocal<ArrayDeque<ClaimedDelivery>> STARTING = new ThreadLocal<>();
 
     private final DeliveryRepository deliveries;
@@ -95,7 +96,9 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
         this.metrics = new DeliveryMetrics(meters, slots::running, slots::queued, recorder::backlog);
         this.clock = clock;
         this.settings = settings;
-        recorder.afterWrite(batch -> {
+        recorder.afterWrite((batch, disabled) -> {
+            // deliveries queued for an endpoint disabled now must not go out
+            disabled.forEach(this::forget);
             // an ordered delivery's result may let its successor become due; nothing else a batch writes does
             if (batch.stream().anyMatch(AttemptResult::ordered)) {
                 wake();
@@ -231,6 +234,14 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
     }
 
     @Override
+    public void forget(String endpointId) {
+        int dropped = slots.clearQueue(endpointId);
+        if (dropped > 0) {
+            log.info("Endpoint {} changed: {} deliveries queued for it are left to the claims", endpointId, dropped);
+        }
+    }
+
+    @Override
     public void handOff(List<ClaimedDelivery> deliveries) {
         if (!running) {
             // stopping: their leases bring them back to the claims
@@ -292,6 +303,9 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
                     if (done.compareAndSet(false, true)) {
                         complete(delivery, attemptedAt, AttemptOutcome.failure(AttemptOutcome.Kind.CONNECTION_ERROR,
                                 error.toString(), 0));
+                        if (handle[0] != null) {
+                            attempts.remove(handle[0]);
+                        }
                     }
                 });
         if (!done.get()) {

@@ -122,7 +122,11 @@ final class WorkerSlots<T> {
         return start;
     }
 
-    /** What a claim may take now: nothing for endpoints whose places are all held, the rest up to their share. */
+    /**
+     * What a claim may take now: the places not running nor reserved (queued deliveries do not count: they wait
+     * for their own endpoint, and must not keep retries and other endpoints' due work from being claimed),
+     * nothing for endpoints whose places are all held, the rest up to their share.
+     */
     synchronized Room room() {
         List<String> full = new ArrayList<>();
         Map<String, Integer> partial = new HashMap<>();
@@ -133,19 +137,35 @@ final class WorkerSlots<T> {
                 partial.put(id, maxRunningPerEndpoint - endpoint.held);
             }
         });
-        return new Room(Math.max(0, maxRunning - held), full, partial);
+        return new Room(Math.max(0, maxRunning - (held - queued)), full, partial);
     }
 
     /** Forgets every queued delivery (at shutdown: their leases bring them back); returns how many. */
     synchronized int clearQueues() {
         int dropped = queued;
-        endpoints.values().forEach(endpoint -> {
-            endpoint.held -= endpoint.queue.size();
-            endpoint.queue.clear();
-        });
-        held -= dropped;
-        queued = 0;
+        List.copyOf(endpoints.values()).forEach(this::clearQueue);
         startable.clear();
+        return dropped;
+    }
+
+    /**
+     * Forgets the deliveries queued for one endpoint (disabled, deleted or changed: they must not go out as
+     * they were; their leases bring them back to the claims, which see the endpoint as it is now).
+     */
+    synchronized int clearQueue(String endpointId) {
+        Endpoint<T> endpoint = endpoints.get(endpointId);
+        return endpoint == null ? 0 : clearQueue(endpoint);
+    }
+
+    private int clearQueue(Endpoint<T> endpoint) {
+        int dropped = endpoint.queue.size();
+        endpoint.queue.clear();
+        endpoint.held -= dropped;
+        held -= dropped;
+        queued -= dropped;
+        startable.remove(endpoint);
+        endpoint.startable = false;
+        forgetIfIdle(endpoint);
         return dropped;
     }
 

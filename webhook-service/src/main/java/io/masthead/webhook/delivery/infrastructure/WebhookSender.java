@@ -44,7 +44,7 @@ public class WebhookSender implements AutoCloseable {
         this.bodyLimit = bodyLimit;
         this.connectTimeout = connectTimeout;
         this.responseTimeout = responseTimeout;
-        this.overallTimeout = connectTimeout.plus(responseTimeout.multipliedBy(2));
+        this.overallTimeout = longestAttempt(connectTimeout, responseTimeout);
         this.connections = ConnectionProvider.builder("webhooks")
                 .maxConnections(maxConnectionsPerHost)
                 .pendingAcquireMaxCount(-1)
@@ -62,6 +62,14 @@ public class WebhookSender implements AutoCloseable {
                 .followRedirect(false)
                 .compress(false)
                 .keepAlive(true);
+    }
+
+    /**
+     * The longest an attempt can take, waiting for a pooled connection included: past it the attempt is
+     * abandoned as a timeout. A lease must outlast it.
+     */
+    public static Duration longestAttempt(Duration connectTimeout, Duration responseTimeout) {
+        return connectTimeout.plus(responseTimeout.multipliedBy(2));
     }
 
     /**

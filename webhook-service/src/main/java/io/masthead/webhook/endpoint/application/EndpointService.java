@@ -7,6 +7,7 @@ import io.masthead.platform.validation.ValidationException;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.ProblemException;
+import io.masthead.webhook.delivery.application.DeliveryQueue;
 import io.masthead.webhook.delivery.infrastructure.DeliveryRepository;
 import io.masthead.webhook.endpoint.infrastructure.EndpointRepository;
 import io.masthead.webhook.endpoint.model.DisabledReason;
@@ -41,17 +42,19 @@ public class EndpointService {
     private final EndpointRepository endpoints;
     private final DeliveryRepository deliveries;
     private final EventIntake intake;
+    private final DeliveryQueue queue;
     private final AddressGuard guard;
     private final TransactionalOperator transaction;
     private final Clock clock;
     private final Duration defaultGrace;
 
     public EndpointService(EndpointRepository endpoints, DeliveryRepository deliveries, EventIntake intake,
-            AddressGuard guard, TransactionalOperator transaction, Clock clock,
+            DeliveryQueue queue, AddressGuard guard, TransactionalOperator transaction, Clock clock,
             io.masthead.webhook.WebhookProperties properties) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.intake = intake;
+        this.queue = queue;
         this.guard = guard;
         this.transaction = transaction;
         this.clock = clock;
@@ -109,13 +112,15 @@ public class EndpointService {
                     Mono<Void> check = spec.url().equals(before.spec().url()) ? Mono.empty() : checkAddress(spec.url());
                     return check.then(endpoints.update(after)).thenReturn(after);
                 });
-        return transaction.transactional(work);
+        // deliveries this instance queued for the endpoint as it was must not go out (the claims see it as it is)
+        return transaction.transactional(work).doOnNext(updated -> queue.forget(id));
     }
 
     /** Deletes an endpoint with its secrets, deliveries and attempts (events stay). */
     public Mono<Void> delete(Caller caller, String id) {
         caller.requireAdmin();
         return endpoints.delete(caller.siteId(), id)
+                .doOnNext(deleted -> queue.forget(id))
                 .flatMap(deleted -> deleted > 0 ? Mono.<Void>empty() : notFound(id).then());
     }
 
@@ -133,7 +138,7 @@ public class EndpointService {
                             .then(deliveries.failPending(List.of(id), "endpoint disabled by an admin", now))
                             .thenReturn(after);
                 });
-        return transaction.transactional(work);
+        return transaction.transactional(work).doOnNext(disabled -> queue.forget(id));
     }
 
     public Mono<Endpoint> enable(Caller caller, String id) {

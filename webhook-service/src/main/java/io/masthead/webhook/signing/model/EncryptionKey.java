@@ -19,8 +19,9 @@ public record EncryptionKey(String id, byte[] material) {
 
     public EncryptionKey {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("key id '" + id
-                    + "' must be 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            // the value is not echoed: a key id and its key swapped by mistake would print the key
+            throw new IllegalArgumentException("a key id must be 1 to 32 letters, digits, '.', '_' or '-', starting "
+                    + "with a letter or digit (this one has " + (id == null ? "none" : id.length() + " characters") + ")");
         }
         if (material == null || material.length != LENGTH) {
             throw new IllegalArgumentException("key '" + id + "' must be " + LENGTH + " bytes (AES-256), not "

@@ -103,13 +103,37 @@ class WorkerSlotsTest {
         reserveAndAdmit(slots, "partial", 1);
 
         WorkerSlots.Room room = slots.room();
-        assertThat(room.free()).isEqualTo(5);
+        assertThat(room.free()).as("10 places, 4 running: the queued delivery waits for its own endpoint")
+                .isEqualTo(6);
         assertThat(room.full()).containsExactly("full");
         assertThat(room.partial()).containsExactlyEntriesOf(java.util.Map.of("partial", 2));
 
         assertThat(slots.take(List.of(new D("partial", "c1"), new D("other", "c2")), FRESH))
                 .extracting(D::name).containsExactly("c1", "c2");
         assertThat(slots.running()).isEqualTo(6);
+    }
+
+    @Test
+    void a_long_queue_behind_one_busy_endpoint_leaves_the_claims_their_room() {
+        WorkerSlots<D> slots = slots(10, 2, 1000, 1000);
+        reserveAndAdmit(slots, "slow", 500);
+
+        assertThat(slots.room().free()).isEqualTo(8);
+        assertThat(slots.room().full()).containsExactly("slow");
+    }
+
+    @Test
+    void forgetting_an_endpoints_queue_frees_its_places_and_keeps_its_attempts_in_flight() {
+        WorkerSlots<D> slots = slots(10, 1, 100, 10);
+        reserveAndAdmit(slots, "a", 4);
+        reserveAndAdmit(slots, "b", 2);
+
+        assertThat(slots.clearQueue("a")).isEqualTo(3);
+        assertThat(slots.queued()).isEqualTo(1);
+        assertThat(slots.finished("a", FRESH)).as("nothing of a left to start").isEmpty();
+        assertThat(slots.reserve("a")).isTrue();
+        assertThat(slots.finished("b", FRESH)).extracting(D::name).containsExactly("b2");
+        assertThat(slots.clearQueue("unknown")).isZero();
     }
 
     @Test

@@ -36,8 +36,12 @@ class EncryptionKeyTest {
         assertThatThrownBy(() -> EncryptionKey.parseLines("k1:not base64!"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("line 1: key 'k1' is not valid base64");
         assertThatThrownBy(() -> EncryptionKey.parseLines("has space:" + KEY_A))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("line 1: key id 'has space' must be")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("line 1: a key id must be")
                 .hasMessageNotContaining(KEY_A);
+        // a key and its id swapped by mistake: the error must not print the key in place of an id
+        String swapped = Base64.getEncoder().encodeToString(new byte[32]).replace("=", "") + "+/x";
+        assertThatThrownBy(() -> EncryptionKey.fromBase64(swapped, KEY_A)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining(swapped);
     }
 
     @Test
