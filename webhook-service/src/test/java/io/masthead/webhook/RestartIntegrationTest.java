@@ -3,22 +3,20 @@ package io.masthead.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.masthead.test.spring.MastheadContextCustomizerFactory;
 import io.masthead.test.spring.TestTokens;
 import io.masthead.webhook.support.DomainEvents;
+import io.masthead.webhook.support.StandaloneService;
 import io.masthead.webhook.support.TestReceiver;
 import io.masthead.webhook.support.TestReceiver.Reply;
 import io.masthead.webhook.support.TestSecretKeys;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,20 +38,9 @@ class RestartIntegrationTest {
     }
 
     private static ConfigurableApplicationContext start() {
-        Map<String, Object> properties = new HashMap<>(MastheadContextCustomizerFactory.properties("webhooks_restart"));
-        properties.put("server.port", 0);
-        properties.put("masthead.webhooks.allowed-subnets", "127.0.0.0/8");
-        properties.put("masthead.webhooks.connect-timeout", "1s");
-        properties.put("masthead.webhooks.response-timeout", "5s");
-        properties.put("masthead.webhooks.lease", "12s");
-        properties.put("masthead.webhooks.poll-interval", "200ms");
-        properties.put("spring.kafka.consumer.group-id", "webhook-service-restart");
-        properties.put("masthead.webhooks.secret-encryption.keys[0].id", TestSecretKeys.CURRENT_ID);
-        properties.put("masthead.webhooks.secret-encryption.keys[0].key", TestSecretKeys.CURRENT);
-        // as command-line arguments: they win over application.yml (builder "properties" would not)
-        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return new SpringApplicationBuilder(WebhookServiceApplication.class).run(arguments);
+        return StandaloneService.start("webhooks_restart", "webhook-service-restart", Map.of(
+                "masthead.webhooks.secret-encryption.keys[0].id", TestSecretKeys.CURRENT_ID,
+                "masthead.webhooks.secret-encryption.keys[0].key", TestSecretKeys.CURRENT));
     }
 
     private static WebClient client(ConfigurableApplicationContext app) {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.masthead.test.spring.MastheadContextCustomizerFactory;
 import io.masthead.test.spring.TestTokens;
 import io.masthead.webhook.signing.model.EncryptionKey;
 import io.masthead.webhook.signing.model.SecretCipher;
 import io.masthead.webhook.support.DomainEvents;
+import io.masthead.webhook.support.StandaloneService;
 import io.masthead.webhook.support.TestReceiver;
 import io.masthead.webhook.support.TestSecretKeys;
 import java.io.IOException;
@@ -16,13 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
@@ -55,18 +53,7 @@ class SecretKeyRotationIntegrationTest {
     }
 
     private static ConfigurableApplicationContext start(Map<String, Object> keys) {
-        Map<String, Object> properties = new HashMap<>(MastheadContextCustomizerFactory.properties("webhooks_keys"));
-        properties.put("server.port", 0);
-        properties.put("masthead.webhooks.allowed-subnets", "127.0.0.0/8");
-        properties.put("masthead.webhooks.connect-timeout", "1s");
-        properties.put("masthead.webhooks.response-timeout", "5s");
-        properties.put("masthead.webhooks.lease", "12s");
-        properties.put("masthead.webhooks.poll-interval", "200ms");
-        properties.put("spring.kafka.consumer.group-id", "webhook-service-keys");
-        properties.putAll(keys);
-        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-        return new SpringApplicationBuilder(WebhookServiceApplication.class).run(arguments);
+        return StandaloneService.start("webhooks_keys", "webhook-service-keys", keys);
     }
 
     private static Map<String, Object> inlineKey(String id, String key) {
