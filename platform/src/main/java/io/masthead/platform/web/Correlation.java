@@ -1,5 +1,6 @@
 package io.masthead.platform.web;
 
+import io.masthead.platform.validation.Text;
 import java.util.UUID;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,7 +20,8 @@ public final class Correlation implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String given = exchange.getRequest().getHeaders().getFirst(HEADER);
-        String id = given != null && !given.isBlank() && given.length() <= 128 ? given : UUID.randomUUID().toString();
+        String id = given != null && !given.isBlank() && Text.problem(given, 128) == null ? given
+                : UUID.randomUUID().toString();
         exchange.getResponse().getHeaders().set(HEADER, id);
         return chain.filter(exchange).contextWrite(ctx -> ctx.put(CONTEXT_KEY, id));
     }

@@ -68,6 +68,11 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
         List<Violation> errors = new ArrayList<>();
         String detail = in.getReason();
         JacksonException json = findCause(in, JacksonException.class);
+        if (json instanceof InvalidTextException text) {
+            return Problems.write(exchange.getResponse(), HttpStatus.UNPROCESSABLE_CONTENT, "invalid-request",
+                    "Invalid request", "One or more fields are invalid", instance,
+                    List.of(new Violation(text.field(), text.reason())));
+        }
         if (json instanceof UnrecognizedPropertyException unknown) {
             errors.add(new Violation(path(unknown), "is not a known field"));
             detail = "Unknown field '" + path(unknown) + "'";

@@ -43,6 +43,18 @@ public class WebAutoConfiguration {
         return new Correlation();
     }
 
+    /** Every text of a request obeys {@link io.masthead.platform.validation.Text}: JSON strings and keys... */
+    @Bean
+    TextInputModule textInputModule() {
+        return new TextInputModule();
+    }
+
+    /** ...and path segments and query parameters. */
+    @Bean
+    RequestTextFilter requestTextFilter() {
+        return new RequestTextFilter();
+    }
+
     @Bean
     WebFluxConfigurer callerArgumentConfigurer() {
         return new WebFluxConfigurer() {

@@ -61,6 +61,7 @@ public record AddressDetails(String type, String firstName, String lastName, Str
         } else {
             v.maxLength("state", state, 100);
         }
+        v.maxLength("phone", phone, ContactRules.MAX_PHONE_LENGTH);
         v.checkIfPresent("phone", phone, ContactRules::isPhone,
                 "must contain only digits and + . - ( ) separators, with at most 20 digits");
         return v;

@@ -37,6 +37,7 @@ public record CustomerProfile(String oldProviderId, String email, String firstNa
         v.checkIfPresent("email", email, ContactRules::isEmail, "must be a valid email address");
         v.maxLength("first_name", firstName, 100);
         v.maxLength("last_name", lastName, 100);
+        v.maxLength("phone", phone, ContactRules.MAX_PHONE_LENGTH);
         v.checkIfPresent("phone", phone, ContactRules::isPhone,
                 "must contain only digits and + . - ( ) separators, with at most 20 digits");
         v.maxLength("title", title, 100);

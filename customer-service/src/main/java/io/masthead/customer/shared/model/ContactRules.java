@@ -7,6 +7,8 @@ public final class ContactRules {
 
     public static final int MAX_EMAIL_LENGTH = 254;
     public static final int MAX_PHONE_DIGITS = 20;
+    /** Digits and separators together, e.g. {@code +1 (514) 123-4567}. */
+    public static final int MAX_PHONE_LENGTH = 40;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$");
     /** Digits with the separators the guide's examples use: {@code +1.514.123.4567}, {@code (514)1234567}. */
     private static final Pattern PHONE = Pattern.compile("^\\+?[0-9().\\- ]+$");
