@@ -27,8 +27,9 @@ public final class StoredTextScan {
     }
 
     /**
-     * Where any of {@code needles} occurs, as {@code database.schema.table.column: needle}, in every database of the
-     * server of {@code any} (one of its databases), templates aside. Empty when found nowhere.
+     * Where any of {@code needles} occurs, as {@code database.schema.table.column: needle #i} (the needle's index, never
+     * the value: it is a secret), in every database of the server of {@code any} (one of its databases), templates
+     * aside. Empty when found nowhere.
      */
     public static List<String> everywhere(DatabaseCoordinates any, List<String> needles) {
         List<String> found = new ArrayList<>();
@@ -54,7 +55,7 @@ public final class StoredTextScan {
         return names;
     }
 
-    /** Where any of {@code needles} occurs in {@code database}, as {@code database.schema.table.column: needle}. */
+    /** Where any of {@code needles} occurs in {@code database}, as {@code database.schema.table.column: needle #i}. */
     public static List<String> in(DatabaseCoordinates database, List<String> needles) {
         List<String> found = new ArrayList<>();
         try (Connection connection = connect(database)) {
@@ -76,15 +77,15 @@ public final class StoredTextScan {
                 String value = column[3].equals("bytea")
                         ? "position(convert_to(?, 'UTF8') in " + quote(column[2]) + ") > 0"
                         : "strpos(" + quote(column[2]) + "::text, ?) > 0";
-                for (String needle : needles) {
+                for (int i = 0; i < needles.size(); i++) {
                     try (PreparedStatement query = connection.prepareStatement(
                             "SELECT count(*) FROM " + table + " WHERE " + value)) {
-                        query.setString(1, needle);
+                        query.setString(1, needles.get(i));
                         try (ResultSet count = query.executeQuery()) {
                             count.next();
                             if (count.getLong(1) > 0) {
                                 found.add(database.database() + "." + column[0] + "." + column[1] + "." + column[2]
-                                        + ": " + (needle.length() > 12 ? needle.substring(0, 12) + "..." : needle));
+                                        + ": needle #" + i);
                             }
                         }
                     }
