@@ -131,7 +131,6 @@ class IdempotencyIntegrationTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what.get());
             }
-            Thread.onSpinWait();
             try {
                 Thread.sleep(20); // polling for a condition, not waiting for time to pass
             } catch (InterruptedException e) {
