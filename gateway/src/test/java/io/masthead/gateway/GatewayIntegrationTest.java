@@ -130,6 +130,36 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void aBodyOverTheLimitIsRefusedWith413BeforeItIsProxied() {
+        String key = newSite("Big bodies", SiteMode.TEST).key().secret().reveal();
+        byte[] huge = new byte[(1 << 20) + 1];
+        java.util.Arrays.fill(huge, (byte) 'x');
+
+        web.post().uri("/v1/customers").headers(h -> h.setBearerAuth(key)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(huge).exchange()
+                .expectStatus().isEqualTo(413)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:masthead:problem:request-too-large")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("1048576 bytes"))
+                .jsonPath("$.errors[0].field").isEqualTo("body");
+        assertThat(backend.receivedNothing()).as("refused on its Content-Length, before proxying").isTrue();
+
+        // streamed without a Content-Length: refused once past the limit
+        reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer> chunks = reactor.core.publisher.Flux
+                .range(0, 20).map(i -> org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance
+                        .wrap(new byte[64 << 10]));
+        web.post().uri("/v1/customers").headers(h -> h.setBearerAuth(key)).contentType(MediaType.APPLICATION_JSON)
+                .body(chunks, org.springframework.core.io.buffer.DataBuffer.class).exchange()
+                .expectStatus().isEqualTo(413)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(backend.receivedNothing()).as("read up to the limit, refused before proxying").isTrue();
+
+        web.get().uri("/v1/customers/cus_123").headers(h -> h.setBearerAuth(key)).exchange()
+                .expectStatus().isOk();
+    }
+
+    @Test
     void aValidKeyIsReplacedByASignedInternalToken() {
         SiteWithKey site = newSite("Daily Planet", SiteMode.TEST);
         String key = site.key().secret().reveal();

@@ -8,7 +8,7 @@ import io.masthead.webhook.delivery.model.RetryPolicy;
 import io.masthead.webhook.endpoint.infrastructure.EndpointRepository;
 import io.masthead.webhook.signing.application.SecretReEncryption;
 import io.masthead.webhook.signing.infrastructure.StoredSecrets;
-import io.masthead.webhook.signing.model.SecretCipher;
+import io.masthead.platform.crypto.SecretCipher;
 import io.masthead.webhook.ssrf.infrastructure.AddressGuard;
 import io.masthead.webhook.ssrf.model.AddressPolicy;
 import io.micrometer.core.instrument.MeterRegistry;

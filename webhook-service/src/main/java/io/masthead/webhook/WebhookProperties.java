@@ -1,16 +1,11 @@
 package io.masthead.webhook;
 
-import io.masthead.webhook.signing.model.EncryptionKey;
-import io.masthead.webhook.signing.model.SecretCipher;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.masthead.platform.crypto.EncryptionKeys;
+import io.masthead.platform.crypto.SecretCipher;
+import io.masthead.webhook.signing.model.WebhookSignature;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -85,97 +80,30 @@ public record WebhookProperties(
     }
 
     /**
-     * The AES-256 keys that encrypt endpoints' signing secrets at rest ({@code masthead.webhooks.secret-encryption.*}):
-     * exactly one of {@code keys-location} and {@code keys}. The first key encrypts, every key decrypts (rotation:
-     * put a new key first, keep the old one until the start-up has encrypted every secret again). There is no default
-     * key: without one the service does not start.
-     *
-     * <p>The keys are checked when {@link #cipher()} reads them, at start-up, rather than while binding: a binding
-     * failure report would print the offending value, and here that may be key material.
+     * The AES-256 keys that encrypt endpoints' signing secrets at rest ({@code masthead.webhooks.secret-encryption.*},
+     * read by the platform's {@link EncryptionKeys}): exactly one of {@code keys-location} and {@code keys}. The first
+     * key encrypts, every key decrypts (rotation: put a new key first, keep the old one until the start-up has
+     * encrypted every secret again). There is no default key: without one the service does not start. The same keys
+     * encrypt the stored responses of idempotent requests that carry a secret (the platform's idempotency store).
      *
      * @param keysLocation a file (a path or a {@code file:} URL) with one {@code <key id>:<base64 of 32 bytes>} per
      *        line, the current key first; {@code #} starts a comment line. The way to configure production
      * @param keys the same keys inline, the current one first
      */
-    public record SecretEncryption(String keysLocation, @DefaultValue List<Key> keys) {
+    public record SecretEncryption(String keysLocation, @DefaultValue List<EncryptionKeys.Key> keys) {
 
         public static final String PROPERTY = "masthead.webhooks.secret-encryption";
-        private static final String LOCATION = PROPERTY + ".keys-location";
-        private static final String HIDDEN = "(hidden)";
-
-        /** An inline key: its id and its material in base64 (32 bytes). */
-        public record Key(String id, String key) {
-
-            @Override
-            public String toString() {
-                return "Key[id=" + id + "]";
-            }
-        }
-
-        public SecretEncryption {
-            keysLocation = keysLocation == null || keysLocation.isBlank() ? null : keysLocation.strip();
-            keys = keys == null ? List.of() : List.copyOf(keys);
-        }
 
         /**
-         * The cipher of the configured keys (reading the key file).
+         * The cipher of the configured keys (reading the key file); values in clear from before encryption at rest
+         * ({@code whsec_...}) are read as they are.
          *
-         * @throws InvalidConfigurationPropertyValueException when no key is configured, or a key is not valid: Spring
-         *         Boot reports it at start-up naming the property
+         * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException when
+         *         no key is configured, or a key is not valid: Spring Boot reports it at start-up naming the property
          */
         public SecretCipher cipher() {
-            if (keysLocation == null && keys.isEmpty()) {
-                throw new InvalidConfigurationPropertyValueException(LOCATION, null, "it is required: the file of the "
-                        + "keys that encrypt webhook signing secrets at rest, one <key id>:<base64 of 32 random bytes> "
-                        + "per line, the current key first (or the keys inline: " + PROPERTY + ".keys[0].id and "
-                        + ".key). There is no default key");
-            }
-            if (keysLocation != null && !keys.isEmpty()) {
-                throw new InvalidConfigurationPropertyValueException(LOCATION, keysLocation,
-                        "set only one of " + LOCATION + " and " + PROPERTY + ".keys");
-            }
-            List<EncryptionKey> parsed = keysLocation == null ? inlineKeys() : fileKeys();
-            try {
-                return new SecretCipher(parsed);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationPropertyValueException(keysLocation == null ? PROPERTY + ".keys" : LOCATION,
-                        keysLocation == null ? HIDDEN : keysLocation, e.getMessage());
-            }
-        }
-
-        private List<EncryptionKey> inlineKeys() {
-            List<EncryptionKey> parsed = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i++) {
-                try {
-                    parsed.add(EncryptionKey.fromBase64(keys.get(i).id(), keys.get(i).key()));
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidConfigurationPropertyValueException(PROPERTY + ".keys[" + i + "]", HIDDEN,
-                            e.getMessage());
-                }
-            }
-            return parsed;
-        }
-
-        private List<EncryptionKey> fileKeys() {
-            Path file = keysLocation.startsWith("file:/") ? Path.of(URI.create(keysLocation))
-                    : Path.of(keysLocation.startsWith("file:") ? keysLocation.substring("file:".length()) : keysLocation);
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new InvalidConfigurationPropertyValueException(LOCATION, keysLocation,
-                        "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-            }
-            try {
-                List<EncryptionKey> parsed = EncryptionKey.parseLines(text);
-                if (parsed.isEmpty()) {
-                    throw new IllegalArgumentException("it holds no key");
-                }
-                return parsed;
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationPropertyValueException(LOCATION, keysLocation,
-                        file + ": " + e.getMessage());
-            }
+            return new EncryptionKeys(keysLocation, keys).cipher(PROPERTY, "webhook signing secrets",
+                    WebhookSignature.SECRET_PREFIX);
         }
     }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.masthead.test.spring.TestTokens;
-import io.masthead.webhook.signing.model.EncryptionKey;
-import io.masthead.webhook.signing.model.SecretCipher;
+import io.masthead.platform.crypto.EncryptionKey;
+import io.masthead.platform.crypto.SecretCipher;
 import io.masthead.webhook.support.DomainEvents;
 import io.masthead.webhook.support.StandaloneService;
 import io.masthead.webhook.support.TestReceiver;

@@ -3,7 +3,7 @@ package io.masthead.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.masthead.webhook.signing.model.SecretCipher;
+import io.masthead.platform.crypto.SecretCipher;
 import io.masthead.webhook.support.TestSecretKeys;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -34,9 +35,24 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemWebExceptionHandler.class);
 
+    private final long maxRequestBody;
+
+    public ProblemWebExceptionHandler() {
+        this(new WebProperties(org.springframework.util.unit.DataSize.ofMegabytes(1)).maxRequestBody().toBytes());
+    }
+
+    /** @param maxRequestBody the limit named when a body over it is refused ({@code masthead.web.max-request-body}) */
+    public ProblemWebExceptionHandler(long maxRequestBody) {
+        this.maxRequestBody = maxRequestBody;
+    }
+
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
         String instance = exchange.getRequest().getPath().value();
+        if (findCause(ex, DataBufferLimitException.class) != null) {
+            // a body over the limit, wherever it was read (codec, idempotency filter, RequestBodyLimit)
+            return RequestBodyLimit.tooLarge(exchange, maxRequestBody);
+        }
         return switch (ex) {
             case ProblemException p -> Problems.write(exchange.getResponse(), p.status(), p.type(), p.title(),
                     p.getMessage(), instance, p.errors());

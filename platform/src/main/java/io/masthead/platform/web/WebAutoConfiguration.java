@@ -1,15 +1,19 @@
 package io.masthead.platform.web;
 
+import io.masthead.platform.crypto.SecretCipher;
 import io.masthead.platform.idempotency.IdempotencyFilter;
+import io.masthead.platform.idempotency.IdempotencyProperties;
 import io.masthead.platform.idempotency.IdempotencyStore;
 import io.masthead.platform.security.CallerArgumentResolver;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -19,8 +23,12 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
-/** Problem details for every error, request correlation, the {@code Caller} parameter, idempotency keys. */
+/**
+ * Problem details for every error, request correlation, the request body limit, the {@code Caller} parameter,
+ * idempotency keys.
+ */
 @AutoConfiguration(after = R2dbcAutoConfiguration.class)
+@EnableConfigurationProperties({WebProperties.class, IdempotencyProperties.class})
 public class WebAutoConfiguration {
 
     /**
@@ -34,8 +42,13 @@ public class WebAutoConfiguration {
     }
 
     @Bean
-    ProblemWebExceptionHandler problemWebExceptionHandler() {
-        return new ProblemWebExceptionHandler();
+    ProblemWebExceptionHandler problemWebExceptionHandler(WebProperties properties) {
+        return new ProblemWebExceptionHandler(properties.maxRequestBody().toBytes());
+    }
+
+    @Bean
+    RequestBodyLimit requestBodyLimit(WebProperties properties) {
+        return new RequestBodyLimit(properties.maxRequestBody().toBytes());
     }
 
     @Bean
@@ -68,14 +81,18 @@ public class WebAutoConfiguration {
     @Bean
     @ConditionalOnBean(ConnectionFactory.class)
     @ConditionalOnProperty(name = "masthead.idempotency.enabled", matchIfMissing = true)
-    IdempotencyStore idempotencyStore(ConnectionFactory connectionFactory, Clock clock) {
-        return new IdempotencyStore(DatabaseClient.create(connectionFactory), clock);
+    IdempotencyStore idempotencyStore(ConnectionFactory connectionFactory, Clock clock,
+            IdempotencyProperties properties) {
+        return new IdempotencyStore(DatabaseClient.create(connectionFactory), clock, properties.lease());
     }
 
+    /** Sensitive responses are encrypted with the service's {@link SecretCipher}; without one they are not stored. */
     @Bean
     @ConditionalOnBean(IdempotencyStore.class)
-    IdempotencyFilter idempotencyFilter(IdempotencyStore store) {
-        return new IdempotencyFilter(store);
+    IdempotencyFilter idempotencyFilter(IdempotencyStore store, ObjectProvider<SecretCipher> cipher,
+            WebProperties web, IdempotencyProperties properties) {
+        return new IdempotencyFilter(store, cipher.getIfAvailable(), (int) web.maxRequestBody().toBytes(),
+                properties.retryAfter());
     }
 
     /** Deletes stored responses older than 24 h, hourly. */

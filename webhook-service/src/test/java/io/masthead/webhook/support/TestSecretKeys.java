@@ -1,7 +1,8 @@
 package io.masthead.webhook.support;
 
-import io.masthead.webhook.signing.model.EncryptionKey;
-import io.masthead.webhook.signing.model.SecretCipher;
+import io.masthead.platform.crypto.EncryptionKey;
+import io.masthead.platform.crypto.SecretCipher;
+import io.masthead.webhook.signing.model.WebhookSignature;
 import java.util.List;
 
 /**
@@ -27,11 +28,11 @@ public final class TestSecretKeys {
 
     /** A cipher of the current key only (its values are what the service stores). */
     public static SecretCipher current() {
-        return new SecretCipher(List.of(EncryptionKey.fromBase64(CURRENT_ID, CURRENT)));
+        return new SecretCipher(List.of(EncryptionKey.fromBase64(CURRENT_ID, CURRENT)), WebhookSignature.SECRET_PREFIX);
     }
 
     /** A cipher whose current key is the test's previous key (to write values as an older version did). */
     public static SecretCipher previous() {
-        return new SecretCipher(List.of(EncryptionKey.fromBase64(PREVIOUS_ID, PREVIOUS)));
+        return new SecretCipher(List.of(EncryptionKey.fromBase64(PREVIOUS_ID, PREVIOUS)), WebhookSignature.SECRET_PREFIX);
     }
 }

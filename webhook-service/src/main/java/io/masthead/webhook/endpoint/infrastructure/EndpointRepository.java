@@ -11,7 +11,7 @@ import io.masthead.webhook.endpoint.model.EndpointSpec;
 import io.masthead.webhook.endpoint.model.EndpointStatus;
 import io.masthead.webhook.endpoint.model.SecretRotation.Secret;
 import io.masthead.webhook.signing.infrastructure.StoredSecrets;
-import io.masthead.webhook.signing.model.SecretCipher;
+import io.masthead.platform.crypto.SecretCipher;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.Arrays;

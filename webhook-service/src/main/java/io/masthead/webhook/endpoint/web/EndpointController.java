@@ -1,6 +1,7 @@
 package io.masthead.webhook.endpoint.web;
 
 import io.masthead.platform.id.Ids;
+import io.masthead.platform.idempotency.SensitiveResponse;
 import io.masthead.platform.security.Caller;
 import io.masthead.platform.validation.Violations;
 import io.masthead.platform.web.ListResponse;
@@ -52,6 +53,7 @@ class EndpointController {
     }
 
     @PostMapping
+    @SensitiveResponse // the signing secret: an idempotent replay's stored copy is encrypted at rest
     @Operation(summary = "Create a webhook endpoint",
             description = "The response carries the signing secret (whsec_...), shown this once. Accepts Idempotency-Key.")
     Mono<ResponseEntity<CreatedEndpoint>> create(Caller caller, @RequestBody CreateEndpoint body) {
@@ -104,6 +106,7 @@ class EndpointController {
     }
 
     @PostMapping("/{id}/rotate_secret")
+    @SensitiveResponse
     @Operation(summary = "Rotate the signing secret",
             description = "A new secret signs at once; the previous ones keep signing beside it for grace_period_seconds "
                     + "(default 24 h, at most 7 days).")

@@ -2,8 +2,8 @@ package io.masthead.webhook.signing.application;
 
 import io.masthead.webhook.endpoint.infrastructure.EndpointRepository;
 import io.masthead.webhook.endpoint.infrastructure.EndpointRepository.StoredSecret;
-import io.masthead.webhook.signing.model.SecretCipher;
-import io.masthead.webhook.signing.model.UnreadableSecretException;
+import io.masthead.platform.crypto.SecretCipher;
+import io.masthead.platform.crypto.UnreadableSecretException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.masthead.webhook.signing.infrastructure;
 
-import io.masthead.webhook.signing.model.SecretCipher;
-import io.masthead.webhook.signing.model.UnreadableSecretException;
+import io.masthead.platform.crypto.SecretCipher;
+import io.masthead.platform.crypto.UnreadableSecretException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.masthead.webhook.signing.model;
+package io.masthead.platform.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

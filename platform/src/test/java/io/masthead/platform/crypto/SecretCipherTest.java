@@ -1,4 +1,4 @@
-package io.masthead.webhook.signing.model;
+package io.masthead.platform.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,14 @@ class SecretCipherTest {
 
     private final EncryptionKey k1 = key("k1");
     private final EncryptionKey k2 = key("k2");
-    private final String secret = WebhookSignature.newSecret();
+    private static final String CLEAR_PREFIX = "whsec_";
+    private final String secret = newSecret();
+
+    private static String newSecret() {
+        byte[] key = new byte[24];
+        new SecureRandom().nextBytes(key);
+        return CLEAR_PREFIX + Base64.getEncoder().encodeToString(key);
+    }
 
     @Test
     void aSecretComesBackFromItsStoredFormWhichHidesIt() {
@@ -30,7 +37,7 @@ class SecretCipherTest {
         String stored = cipher.encrypt(ENDPOINT, secret);
 
         assertThat(stored).startsWith("v1:k1:").doesNotContain(secret)
-                .doesNotContain(secret.substring(WebhookSignature.SECRET_PREFIX.length()));
+                .doesNotContain(secret.substring(CLEAR_PREFIX.length()));
         byte[] sealed = Base64.getDecoder().decode(stored.substring("v1:k1:".length()));
         assertThat(sealed).hasSize(12 + secret.length() + 16); // nonce, ciphertext, tag
         assertThat(cipher.decrypt(ENDPOINT, stored)).isEqualTo(secret);
@@ -56,8 +63,8 @@ class SecretCipherTest {
 
         assertThatThrownBy(() -> cipher.decrypt(OTHER_ENDPOINT, stored))
                 .isInstanceOf(UnreadableSecretException.class)
-                .hasMessage("the signing secret of endpoint " + OTHER_ENDPOINT + " cannot be read: it does not "
-                        + "decrypt under key 'k1': it was altered, or it belongs to another endpoint")
+                .hasMessage("the value of " + OTHER_ENDPOINT + " cannot be read: it does not "
+                        + "decrypt under key 'k1': it was altered, or it belongs to another record")
                 .hasMessageNotContaining(secret);
     }
 
@@ -68,7 +75,7 @@ class SecretCipherTest {
 
         assertThatThrownBy(() -> without.decrypt(ENDPOINT, stored))
                 .isInstanceOf(UnreadableSecretException.class)
-                .hasMessage("the signing secret of endpoint " + ENDPOINT + " cannot be read: encrypted under key 'k1', "
+                .hasMessage("the value of " + ENDPOINT + " cannot be read: encrypted under key 'k1', "
                         + "which is not configured (configured: k2)");
     }
 
@@ -118,11 +125,15 @@ class SecretCipherTest {
     }
 
     @Test
-    void aSecretStillInClearIsReadAsItIs() {
-        SecretCipher cipher = new SecretCipher(List.of(k1));
+    void aSecretStillInClearIsReadAsItIsWhenItsPrefixIsNamed() {
+        SecretCipher cipher = new SecretCipher(List.of(k1), CLEAR_PREFIX);
 
         assertThat(cipher.decrypt(ENDPOINT, secret)).isEqualTo(secret);
-        assertThat(SecretCipher.isClear(secret)).isTrue();
+        assertThat(cipher.isClear(secret)).isTrue();
+        assertThatThrownBy(() -> cipher.decryptBytes(ENDPOINT, secret)).as("bytes are never read in clear")
+                .isInstanceOf(UnreadableSecretException.class);
+        assertThatThrownBy(() -> new SecretCipher(List.of(k1)).decrypt(ENDPOINT, secret))
+                .as("without a clear prefix").isInstanceOf(UnreadableSecretException.class);
         assertThat(SecretCipher.keyIdOf(secret)).isNull();
         assertThat(SecretCipher.keyIdOf(cipher.encrypt(ENDPOINT, secret))).isEqualTo("k1");
     }
@@ -146,6 +157,19 @@ class SecretCipherTest {
 
         SecretCipher afterRemoval = new SecretCipher(List.of(k2));
         assertThat(afterRemoval.decrypt(ENDPOINT, fresh)).isEqualTo(secret);
+    }
+
+    @Test
+    void bytesComeBackFromTheirStoredFormOnlyInTheirContext() {
+        SecretCipher cipher = new SecretCipher(List.of(k1));
+        byte[] body = ("{\"secret\": \"" + secret + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        String stored = cipher.encryptBytes("site_a/key-1", body);
+
+        assertThat(stored).startsWith("v1:k1:").doesNotContain(secret);
+        assertThat(cipher.decryptBytes("site_a/key-1", stored)).isEqualTo(body);
+        assertThatThrownBy(() -> cipher.decryptBytes("site_b/key-1", stored))
+                .isInstanceOf(UnreadableSecretException.class).hasMessageContaining("it was altered");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.masthead.webhook.signing.model;
+package io.masthead.platform.crypto;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * An AES-256 key that encrypts signing secrets at rest, named by a short id that is stored beside every value
+ * An AES-256 key that encrypts values at rest, named by a short id that is stored beside every value
  * it encrypted (so that the key can be rotated: values name the key they need).
  *
  * @param id 1 to 32 letters, digits, {@code .}, {@code _} or {@code -}, starting with a letter or digit
