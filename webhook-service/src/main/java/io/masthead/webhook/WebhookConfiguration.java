@@ -88,8 +88,8 @@ class WebhookConfiguration {
 
     @Bean
     AttemptRecorder attemptRecorder(DeliveryRepository deliveries, TransactionalOperator transaction, Clock clock,
-            WebhookProperties properties) {
-        return new AttemptRecorder(deliveries, transaction, clock, properties.disableAfterFailingFor());
+            WebhookProperties properties, MeterRegistry meters) {
+        return new AttemptRecorder(deliveries, transaction, clock, properties.disableAfterFailingFor(), meters);
     }
 
     @Bean
