@@ -2,7 +2,9 @@ package io.masthead.webhook;
 
 import io.masthead.webhook.delivery.application.AttemptRecorder;
 import io.masthead.webhook.delivery.application.Dispatcher;
+import io.masthead.platform.retention.RetentionJob;
 import io.masthead.webhook.delivery.infrastructure.DeliveryRepository;
+import io.masthead.webhook.delivery.infrastructure.DeliveryRetention;
 import io.masthead.webhook.delivery.infrastructure.WebhookSender;
 import io.masthead.webhook.delivery.model.RetryPolicy;
 import io.masthead.webhook.endpoint.infrastructure.EndpointRepository;
@@ -19,6 +21,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -86,10 +89,26 @@ class WebhookConfiguration {
         return new RetryPolicy(properties.retrySchedule(), properties.jitter(), properties.throttledMinimumDelay());
     }
 
+    /** Retention of the webhook log, in this order (see {@link DeliveryRetention}). */
+    @Bean
+    RetentionJob webhookAttemptsRetention(DatabaseClient db) {
+        return DeliveryRetention.jobs(db).get(0);
+    }
+
+    @Bean
+    RetentionJob webhookDeliveriesRetention(DatabaseClient db) {
+        return DeliveryRetention.jobs(db).get(1);
+    }
+
+    @Bean
+    RetentionJob webhookEventsRetention(DatabaseClient db) {
+        return DeliveryRetention.jobs(db).get(2);
+    }
+
     @Bean
     AttemptRecorder attemptRecorder(DeliveryRepository deliveries, TransactionalOperator transaction, Clock clock,
-            WebhookProperties properties) {
-        return new AttemptRecorder(deliveries, transaction, clock, properties.disableAfterFailingFor());
+            WebhookProperties properties, MeterRegistry meters) {
+        return new AttemptRecorder(deliveries, transaction, clock, properties.disableAfterFailingFor(), meters);
     }
 
     @Bean

@@ -41,6 +41,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
     "masthead.webhooks.response-timeout=1s",
     "masthead.webhooks.lease=10s",
     "masthead.webhooks.poll-interval=100ms",
+    "masthead.retention.enabled=false", // tests run retention themselves (WebhookRetentionIntegrationTest)
     "spring.kafka.consumer.group-id=webhook-service-it",
     TestSecretKeys.CURRENT_ID_PROPERTY, TestSecretKeys.CURRENT_KEY_PROPERTY,
     TestSecretKeys.PREVIOUS_ID_PROPERTY, TestSecretKeys.PREVIOUS_KEY_PROPERTY})

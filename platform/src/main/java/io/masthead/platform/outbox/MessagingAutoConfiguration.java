@@ -40,6 +40,12 @@ public class MessagingAutoConfiguration {
 
     @Bean
     @ConditionalOnBean(ConnectionFactory.class)
+    AggregateLock aggregateLock(ConnectionFactory connectionFactory) {
+        return new AggregateLock(DatabaseClient.create(connectionFactory));
+    }
+
+    @Bean
+    @ConditionalOnBean(ConnectionFactory.class)
     Inbox inbox(ConnectionFactory connectionFactory) {
         return new Inbox(DatabaseClient.create(connectionFactory),
                 TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory)));

@@ -7,21 +7,16 @@ import io.masthead.platform.idempotency.IdempotencyStore;
 import io.masthead.platform.security.CallerArgumentResolver;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Clock;
-import java.time.Duration;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 
 /**
  * Problem details for every error, request correlation, the request body limit, the {@code Caller} parameter,
@@ -95,34 +90,5 @@ public class WebAutoConfiguration {
                 properties.retryAfter());
     }
 
-    /** Deletes stored responses older than 24 h, hourly. */
-    @Bean
-    @ConditionalOnBean(IdempotencyStore.class)
-    SmartLifecycle idempotencyPurge(IdempotencyStore store) {
-        return new SmartLifecycle() {
-            private volatile Disposable task;
-
-            @Override
-            public void start() {
-                task = Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
-                        .concatMap(tick -> store.purgeExpired().onErrorResume(e -> {
-                            LoggerFactory.getLogger(IdempotencyStore.class).warn("Purge failed: {}", e.toString());
-                            return reactor.core.publisher.Mono.empty();
-                        }))
-                        .subscribe();
-            }
-
-            @Override
-            public void stop() {
-                if (task != null) {
-                    task.dispose();
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return task != null && !task.isDisposed();
-            }
-        };
-    }
+    // stored responses older than 24 h are deleted by the retention job idempotency-keys (RetentionAutoConfiguration)
 }

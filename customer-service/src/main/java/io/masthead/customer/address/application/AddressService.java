@@ -8,6 +8,7 @@ import io.masthead.customer.customer.infrastructure.CustomerRepository;
 import io.masthead.customer.events.EventHeaderFactory;
 import io.masthead.customer.shared.infrastructure.Constraints;
 import io.masthead.platform.id.Ids;
+import io.masthead.platform.outbox.AggregateLock;
 import io.masthead.platform.outbox.Outbox;
 import io.masthead.platform.security.Caller;
 import io.masthead.platform.web.ListResponse;
@@ -30,15 +31,17 @@ public class AddressService {
     private final AddressRepository addresses;
     private final CustomerRepository customers;
     private final Outbox outbox;
+    private final AggregateLock aggregates;
     private final EventHeaderFactory headers;
     private final TransactionalOperator transaction;
     private final Clock clock;
 
     public AddressService(AddressRepository addresses, CustomerRepository customers, Outbox outbox,
-            EventHeaderFactory headers, TransactionalOperator transaction, Clock clock) {
+            AggregateLock aggregates, EventHeaderFactory headers, TransactionalOperator transaction, Clock clock) {
         this.addresses = addresses;
         this.customers = customers;
         this.outbox = outbox;
+        this.aggregates = aggregates;
         this.headers = headers;
         this.transaction = transaction;
         this.clock = clock;
@@ -51,7 +54,8 @@ public class AddressService {
             Instant now = Timestamps.now(clock);
             Address address = Address.create(Ids.next(Address.ID_PREFIX, clock), caller.siteId(), customerId,
                     details, now);
-            Mono<Address> work = requireCustomer(caller, customerId)
+            // the event is keyed by the customer: lock it first, so its events commit in outbox order
+            Mono<Address> work = lockCustomer(caller, customerId)
                     .then(addresses.insert(address))
                     .then(headers.header(AddressEvents.CREATED, caller, now))
                     .flatMap(header -> outbox.append(AddressEvents.created(header, address)))
@@ -62,7 +66,12 @@ public class AddressService {
 
     public Mono<Address> update(Caller caller, String id, UnaryOperator<AddressDetails> change) {
         caller.requireAdmin();
-        return transaction.transactional(addresses.findForUpdate(caller.siteId(), id)
+        // the event is keyed by the customer: lock the customer first (then the address, always in that order),
+        // and read the address again under the locks
+        Mono<Address> locked = addresses.find(caller.siteId(), id)
+                .flatMap(found -> aggregates.lock(CustomerRepository.AGGREGATE, caller.siteId(), found.customerId()))
+                .then(addresses.findForUpdate(caller.siteId(), id));
+        return transaction.transactional(locked
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("address", id)))
                 .flatMap(before -> {
                     AddressDetails details = change.apply(before.details());
@@ -95,6 +104,11 @@ public class AddressService {
     public Flux<Address> export(Caller caller) {
         caller.requireAdmin();
         return addresses.stream(caller.siteId());
+    }
+
+    private Mono<Void> lockCustomer(Caller caller, String customerId) {
+        return aggregates.lockExisting(CustomerRepository.AGGREGATE, caller.siteId(), customerId,
+                () -> ProblemException.notFound("customer", customerId));
     }
 
     private Mono<Void> requireCustomer(Caller caller, String customerId) {

@@ -5,6 +5,7 @@ import static io.masthead.platform.r2dbc.Rows.timestamp;
 
 import io.masthead.customer.customer.model.Customer;
 import io.masthead.customer.customer.model.CustomerProfile;
+import io.masthead.platform.outbox.AggregateLock;
 import io.masthead.platform.r2dbc.Rows;
 import io.masthead.platform.web.PageRequest;
 import io.r2dbc.spi.Readable;
@@ -67,9 +68,19 @@ public class CustomerRepository {
                 .bind("site", siteId).bind("id", id).map(CustomerRepository::toCustomer).one();
     }
 
-    /** Reads and locks the row for a read-modify-write inside a transaction. */
+    /**
+     * The aggregate every event keyed by a customer serializes on ({@link AggregateLock}): a use case that
+     * emits such an event locks the customer first.
+     */
+    public static final AggregateLock.Table AGGREGATE = AggregateLock.table("customers");
+
+    /**
+     * Reads and locks the row for a read-modify-write inside a transaction (the same lock as
+     * {@link AggregateLock#lock} on {@link #AGGREGATE}: every writer of the customer's events waits for it).
+     */
     public Mono<Customer> findForUpdate(String siteId, String id) {
-        return db.sql("SELECT " + COLUMNS + " FROM customers c WHERE c.site_id = :site AND c.id = :id FOR UPDATE")
+        return db.sql("SELECT " + COLUMNS
+                        + " FROM customers c WHERE c.site_id = :site AND c.id = :id FOR NO KEY UPDATE")
                 .bind("site", siteId).bind("id", id).map(CustomerRepository::toCustomer).one();
     }
 

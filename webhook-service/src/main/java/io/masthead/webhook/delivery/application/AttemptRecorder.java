@@ -3,6 +3,8 @@ package io.masthead.webhook.delivery.application;
 import io.masthead.webhook.delivery.infrastructure.AttemptResult;
 import io.masthead.webhook.delivery.infrastructure.DeliveryRepository;
 import io.masthead.webhook.endpoint.model.DisabledReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,9 @@ import reactor.core.publisher.Mono;
  * Writes attempt results in batches: whatever finished while the previous batch was being written goes in
  * one transaction (attempt rows, delivery states, endpoint failure streaks, endpoints disabled by a 410 or
  * by failing too long, and the pending deliveries of those failed). A batch that cannot be written is retried;
- * results lost to a crash only mean the deliveries are attempted again when their lease ends.
+ * results lost to a crash only mean the deliveries are attempted again when their lease ends. A result is
+ * written only while its delivery still holds the lease the attempt was sent under: a stale one (the lease ran out
+ * and another worker claimed the delivery) is dropped, counted ({@code webhooks.results.stale}) and logged at debug.
  */
 public class AttemptRecorder implements SmartLifecycle {
 
@@ -35,6 +39,7 @@ public class AttemptRecorder implements SmartLifecycle {
     private final TransactionalOperator transaction;
     private final Clock clock;
     private final Duration disableAfterFailingFor;
+    private final Counter staleResults;
     private final LinkedBlockingQueue<AttemptResult> queue = new LinkedBlockingQueue<>();
     private volatile BiConsumer<List<AttemptResult>, List<String>> afterWrite = (batch, disabled) -> {
     };
@@ -42,8 +47,11 @@ public class AttemptRecorder implements SmartLifecycle {
     private Thread thread;
 
     public AttemptRecorder(DeliveryRepository deliveries, TransactionalOperator transaction, Clock clock,
-            Duration disableAfterFailingFor) {
+            Duration disableAfterFailingFor, MeterRegistry meters) {
         this.deliveries = deliveries;
+        this.staleResults = Counter.builder("webhooks.results.stale")
+                .description("Attempt results dropped because their lease had ended (the delivery was claimed again)")
+                .register(meters);
         this.transaction = transaction;
         this.clock = clock;
         this.disableAfterFailingFor = disableAfterFailingFor;
@@ -57,7 +65,8 @@ public class AttemptRecorder implements SmartLifecycle {
         this.afterWrite = callback;
     }
 
-    void add(AttemptResult result) {
+    /** Queues a result to be written (dropped, and counted, if its lease has ended by then). */
+    public void add(AttemptResult result) {
         queue.add(result);
     }
 
@@ -119,9 +128,10 @@ public class AttemptRecorder implements SmartLifecycle {
         long backoff = 100;
         while (true) {
             try {
-                List<String> now = write(batch).block(Duration.ofSeconds(30));
-                if (now != null) {
-                    disabled.addAll(now);
+                Written written = write(batch).block(Duration.ofSeconds(30));
+                if (written != null) {
+                    disabled.addAll(written.disabled());
+                    dropStale(written.stale());
                 }
                 return;
             } catch (DataIntegrityViolationException e) {
@@ -152,10 +162,30 @@ public class AttemptRecorder implements SmartLifecycle {
         }
     }
 
-    private Mono<List<String>> write(List<AttemptResult> batch) {
+    /**
+     * Results of attempts whose lease had ended before they were recorded: their deliveries were claimed again
+     * (another attempt is under way or done), are finished, or are gone. They change nothing.
+     */
+    private void dropStale(List<AttemptResult> stale) {
+        if (stale.isEmpty()) {
+            return;
+        }
+        staleResults.increment(stale.size());
+        if (log.isDebugEnabled()) {
+            stale.forEach(r -> log.debug("Dropped the result of attempt {} of delivery {}: its lease {} has ended",
+                    r.attempt().id(), r.attempt().deliveryId(), r.leaseToken()));
+        }
+    }
+
+    /** A committed batch: the endpoints it disabled, and the stale results it refused. */
+    private record Written(List<String> disabled, List<AttemptResult> stale) {
+    }
+
+    private Mono<Written> write(List<AttemptResult> batch) {
         Instant now = clock.instant();
-        Mono<List<String>> work = deliveries.record(batch, now, now.minus(disableAfterFailingFor)).collectList()
-                .flatMap(disabled -> {
+        Mono<Written> work = deliveries.record(batch, now, now.minus(disableAfterFailingFor))
+                .flatMap(recorded -> {
+                    List<Map.Entry<String, String>> disabled = recorded.disabled();
                     Map<String, List<String>> byReason = disabled.stream().collect(Collectors.groupingBy(
                             Map.Entry::getValue, Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
                     disabled.forEach(e -> log.warn("Endpoint {} disabled: {}", e.getKey(), e.getValue()));
@@ -164,7 +194,8 @@ public class AttemptRecorder implements SmartLifecycle {
                     Mono<Long> failing = deliveries.failPending(
                             byReason.getOrDefault(DisabledReason.FAILING.value(), List.of()),
                             "endpoint disabled: no successful attempt for " + disableAfterFailingFor.toHours() + " h", now);
-                    return gone.then(failing).thenReturn(disabled.stream().map(Map.Entry::getKey).toList());
+                    return gone.then(failing).thenReturn(new Written(
+                            disabled.stream().map(Map.Entry::getKey).toList(), recorded.stale()));
                 });
         return transaction.transactional(work);
     }

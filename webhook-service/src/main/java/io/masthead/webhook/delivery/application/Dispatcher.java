@@ -341,7 +341,7 @@ public class Dispatcher implements SmartLifecycle, DeliveryQueue {
             if (status != DeliveryStatus.PENDING) {
                 metrics.finished(status == DeliveryStatus.SUCCEEDED);
             }
-            recorder.add(new AttemptResult(attempt, status, next, disable, delivery.ordered()));
+            recorder.add(new AttemptResult(attempt, status, next, disable, delivery.ordered(), delivery.leaseToken()));
         } finally {
             if (running) {
                 startAll(slots.finished(delivery.endpointId(), this::leaseTooShort));

@@ -12,6 +12,9 @@ import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -36,7 +39,8 @@ public class DeliveryRepository {
      * The rows are locked (and their conditions rechecked) by the lateral scan — FOR NO KEY UPDATE, which does not
      * block the foreign-key checks of attempts being recorded for them — so the update only looks them up by
      * id: written so, the plan stays index lookups however stale the table's statistics are (the queue churns).
-     * The lease pushes their due time to {@code :leaseUntil}: if the worker dies, they are due again then. Each
+     * The lease pushes their due time to {@code :leaseUntil}: if the worker dies, they are due again then; and gives
+     * them a new lease token, which the attempt's result must still match to be recorded. Each
      * row comes with what its attempt needs: URL, payload and the endpoint's active secrets, newest first.
      */
     private static final String CLAIM = """
@@ -67,12 +71,12 @@ public class DeliveryRepository {
                  LIMIT :limit
             )
             UPDATE webhook_deliveries d
-               SET next_attempt_at = :leaseUntil, updated_at = :now
+               SET next_attempt_at = :leaseUntil, updated_at = :now, lease_token = gen_random_uuid()
               FROM webhook_endpoints e, webhook_events ev
              WHERE d.id = ANY(ARRAY(SELECT id FROM picked))
                AND e.id = d.endpoint_id AND e.status = 'enabled' AND ev.id = d.event_id
             RETURNING d.id, d.site_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.round_attempts,
-                      e.url, e.ordered, ev.payload, ev.occurred_at,
+                      d.lease_token, e.url, e.ordered, ev.payload, ev.occurred_at,
                       (SELECT array_agg(s.secret ORDER BY s.created_at DESC) FROM webhook_endpoint_secrets s
                         WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > :now)) AS secrets""";
 
@@ -104,10 +108,10 @@ public class DeliveryRepository {
 
     /**
      * A delivery to create: one event to one endpoint, due at {@code dueAt} (for a delivery handed straight to
-     * this instance's worker: the end of its lease).
+     * this instance's worker: the end of its lease, and {@code leaseToken} that lease's token; else null).
      */
     public record NewDelivery(String id, String siteId, String endpointId, String eventId, String eventType,
-            String orderingKey, Instant dueAt) {
+            String orderingKey, Instant dueAt, UUID leaseToken) {
     }
 
     /**
@@ -122,13 +126,14 @@ public class DeliveryRepository {
         }
         return db.sql("""
                         INSERT INTO webhook_deliveries (id, site_id, endpoint_id, event_id, event_type, ordering_key,
-                            status, next_attempt_at, created_at, updated_at)
+                            status, next_attempt_at, lease_token, created_at, updated_at)
                         SELECT r.id, r.site_id, r.endpoint_id, r.event_id, r.event_type, r.ordering_key, 'pending',
-                               r.due_at, :now, :now
+                               r.due_at, r.lease_token, :now, :now
                           FROM unnest(CAST(:ids AS text[]), CAST(:sites AS text[]), CAST(:endpoints AS text[]),
                                       CAST(:events AS text[]), CAST(:types AS text[]), CAST(:keys AS text[]),
-                                      CAST(:dueAt AS timestamptz[]))
-                               WITH ORDINALITY AS r(id, site_id, endpoint_id, event_id, event_type, ordering_key, due_at, n)
+                                      CAST(:dueAt AS timestamptz[]), CAST(:leases AS uuid[]))
+                               WITH ORDINALITY AS r(id, site_id, endpoint_id, event_id, event_type, ordering_key, due_at,
+                                                    lease_token, n)
                          ORDER BY r.n
                         ON CONFLICT (event_id, endpoint_id) DO NOTHING
                         RETURNING id""")
@@ -140,6 +145,8 @@ public class DeliveryRepository {
                 .bind("types", deliveries.stream().map(NewDelivery::eventType).toArray(String[]::new))
                 .bind("keys", deliveries.stream().map(NewDelivery::orderingKey).toArray(String[]::new))
                 .bind("dueAt", deliveries.stream().map(d -> d.dueAt().toString()).toArray(String[]::new))
+                .bind("leases", deliveries.stream().map(d -> d.leaseToken() == null ? null : d.leaseToken().toString())
+                        .toArray(String[]::new))
                 .map(row -> row.get("id", String.class)).all()
                 .collect(java.util.HashSet::new, java.util.Set::add);
     }
@@ -167,7 +174,7 @@ public class DeliveryRepository {
                         row.get("event_type", String.class), row.get("attempt_count", Integer.class),
                         row.get("round_attempts", Integer.class), row.get("url", String.class),
                         row.get("payload", String.class), Rows.instant(row, "occurred_at"), secrets(row),
-                        row.get("ordered", Boolean.class), leaseUntil))
+                        row.get("ordered", Boolean.class), leaseUntil, row.get("lease_token", UUID.class)))
                 .all();
     }
 
@@ -198,13 +205,83 @@ public class DeliveryRepository {
     }
 
     /**
-     * Records a batch of attempts in one transaction's statements (the caller wraps them): the attempt rows,
-     * each delivery's new state, the endpoints' failure streaks, and endpoints to disable. A delivery that was
-     * failed meanwhile (its endpoint was disabled) stays failed unless this attempt succeeded.
-     *
-     * @return the endpoints disabled now, with the reason
+     * What {@link #record} wrote: the results refused because their lease had ended (the delivery was claimed
+     * again, or is gone), and the endpoints disabled now, with the reason.
      */
-    public Flux<Map.Entry<String, String>> record(List<AttemptResult> results, Instant now, Instant failingThreshold) {
+    public record Recorded(List<AttemptResult> stale, List<Map.Entry<String, String>> disabled) {
+    }
+
+    /**
+     * Records a batch of attempts in one transaction's statements (the caller wraps them): each delivery's new
+     * state, the attempt rows, the endpoints' failure streaks, and endpoints to disable. Only results whose lease
+     * token the delivery still holds are recorded (and the token is cleared: one result per lease); the others are
+     * stale and change nothing. A delivery that was failed meanwhile (its endpoint was disabled) stays failed
+     * unless this attempt succeeded.
+     */
+    public Mono<Recorded> record(List<AttemptResult> results, Instant now, Instant failingThreshold) {
+        int n = results.size();
+        String[] deliveries = new String[n];
+        String[] leases = new String[n];
+        String[] statuses = new String[n];
+        String[] nextAt = new String[n];
+        String[] attemptedAt = new String[n];
+        Integer[] codes = new Integer[n];
+        String[] errors = new String[n];
+        for (int i = 0; i < n; i++) {
+            AttemptResult r = results.get(i);
+            deliveries[i] = r.attempt().deliveryId();
+            leases[i] = r.leaseToken() == null ? null : r.leaseToken().toString();
+            statuses[i] = r.status().value();
+            nextAt[i] = r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString();
+            attemptedAt[i] = r.attempt().attemptedAt().toString();
+            codes[i] = r.attempt().statusCode();
+            errors[i] = r.attempt().error();
+        }
+        // fenced by the lease token: the row lock this update takes keeps the token until the commit, so another
+        // worker's claim cannot slip in between this check and the attempt rows below
+        Mono<Set<String>> states = db.sql("""
+                        UPDATE webhook_deliveries d SET
+                            status = CASE WHEN r.status = 'succeeded' THEN 'succeeded'
+                                          WHEN d.status <> 'pending' THEN d.status ELSE r.status END,
+                            attempt_count = d.attempt_count + 1,
+                            round_attempts = d.round_attempts + 1,
+                            next_attempt_at = CASE WHEN r.status = 'pending' AND d.status = 'pending' THEN r.next_at END,
+                            last_attempt_at = r.attempted_at, last_status_code = r.code, last_error = r.error,
+                            completed_at = CASE WHEN r.status <> 'pending' THEN CAST(:now AS timestamptz)
+                                                ELSE d.completed_at END,
+                            lease_token = NULL,
+                            updated_at = :now
+                          FROM unnest(CAST(:deliveries AS text[]), CAST(:leases AS uuid[]), CAST(:statuses AS text[]),
+                                      CAST(:nextAt AS timestamptz[]), CAST(:codes AS int[]), CAST(:errors AS text[]),
+                                      CAST(:attemptedAt AS timestamptz[]))
+                               AS r(id, lease_token, status, next_at, code, error, attempted_at)
+                         WHERE d.id = r.id AND d.lease_token = r.lease_token
+                        RETURNING d.id, r.lease_token""")
+                .bind("deliveries", deliveries).bind("leases", leases).bind("statuses", statuses)
+                .bind("nextAt", nextAt).bind("codes", codes).bind("errors", errors).bind("attemptedAt", attemptedAt)
+                .bind("now", timestamp(now))
+                .map(row -> lease(row.get("id", String.class), row.get("lease_token", UUID.class))).all()
+                .collect(Collectors.toSet());
+        return states.flatMap(recorded -> {
+            List<AttemptResult> accepted = results.stream()
+                    .filter(r -> recorded.contains(lease(r.attempt().deliveryId(), r.leaseToken()))).toList();
+            List<AttemptResult> stale = results.stream()
+                    .filter(r -> !recorded.contains(lease(r.attempt().deliveryId(), r.leaseToken()))).toList();
+            if (accepted.isEmpty()) {
+                return Mono.just(new Recorded(stale, List.of()));
+            }
+            return recordAccepted(accepted, now, failingThreshold).collectList()
+                    .map(disabled -> new Recorded(stale, disabled));
+        });
+    }
+
+    private static String lease(String deliveryId, UUID token) {
+        return deliveryId + " " + token;
+    }
+
+    /** The attempt rows and endpoint updates of results whose deliveries were updated (and are locked) now. */
+    private Flux<Map.Entry<String, String>> recordAccepted(List<AttemptResult> results, Instant now,
+            Instant failingThreshold) {
         int n = results.size();
         String[] ids = new String[n];
         String[] sites = new String[n];
@@ -219,8 +296,6 @@ public class DeliveryRepository {
         String[] outcomes = new String[n];
         String[] errors = new String[n];
         String[] bodies = new String[n];
-        String[] statuses = new String[n];
-        String[] nextAt = new String[n];
         java.util.Set<String> ok = new java.util.LinkedHashSet<>();
         java.util.Set<String> failed = new java.util.LinkedHashSet<>();
         java.util.Set<String> gone = new java.util.LinkedHashSet<>();
@@ -240,14 +315,14 @@ public class DeliveryRepository {
             outcomes[i] = a.succeeded() ? "succeeded" : "failed";
             errors[i] = a.error();
             bodies[i] = a.responseBody();
-            statuses[i] = r.status().value();
-            nextAt[i] = r.nextAttemptAt() == null ? null : r.nextAttemptAt().toString();
             (a.succeeded() ? ok : failed).add(a.endpointId());
             if (r.disableEndpoint()) {
                 gone.add(a.endpointId());
             }
         }
         failed.removeAll(ok);
+        // only deliveries that exist (an endpoint deleted during the attempt took its deliveries with it) were
+        // updated above, and they stay locked until the commit
         Mono<Long> attempts = db.sql("""
                         INSERT INTO webhook_attempts (id, site_id, delivery_id, endpoint_id, event_id, attempt_number, url,
                             attempted_at, duration_ms, status_code, outcome, error, response_body)
@@ -256,33 +331,11 @@ public class DeliveryRepository {
                             CAST(:urls AS text[]), CAST(:attemptedAt AS timestamptz[]), CAST(:durations AS int[]),
                             CAST(:codes AS int[]), CAST(:outcomes AS text[]), CAST(:errors AS text[]),
                             CAST(:bodies AS text[])) AS r(id, site_id, delivery_id, endpoint_id, event_id, attempt_number,
-                                url, attempted_at, duration_ms, status_code, outcome, error, response_body)
-                         -- an endpoint deleted during the attempt took its deliveries with it
-                         -- (the ids are looked up by the array: a join with the unnest could scan the whole table)
-                         WHERE r.delivery_id IN (SELECT d.id FROM webhook_deliveries d
-                                                  WHERE d.id = ANY(CAST(:deliveries AS text[])))""")
+                                url, attempted_at, duration_ms, status_code, outcome, error, response_body)""")
                 .bind("ids", ids).bind("sites", sites).bind("deliveries", deliveries).bind("endpoints", endpoints)
                 .bind("events", events).bind("numbers", numbers).bind("urls", urls).bind("attemptedAt", attemptedAt)
                 .bind("durations", durations).bind("codes", codes).bind("outcomes", outcomes).bind("errors", errors)
                 .bind("bodies", bodies)
-                .fetch().rowsUpdated();
-        Mono<Long> states = db.sql("""
-                        UPDATE webhook_deliveries d SET
-                            status = CASE WHEN r.status = 'succeeded' THEN 'succeeded'
-                                          WHEN d.status <> 'pending' THEN d.status ELSE r.status END,
-                            attempt_count = d.attempt_count + 1,
-                            round_attempts = d.round_attempts + 1,
-                            next_attempt_at = CASE WHEN r.status = 'pending' AND d.status = 'pending' THEN r.next_at END,
-                            last_attempt_at = r.attempted_at, last_status_code = r.code, last_error = r.error,
-                            completed_at = CASE WHEN r.status <> 'pending' THEN CAST(:now AS timestamptz)
-                                                ELSE d.completed_at END,
-                            updated_at = :now
-                          FROM unnest(CAST(:deliveries AS text[]), CAST(:statuses AS text[]),
-                                      CAST(:nextAt AS timestamptz[]), CAST(:codes AS int[]), CAST(:errors AS text[]),
-                                      CAST(:attemptedAt AS timestamptz[])) AS r(id, status, next_at, code, error, attempted_at)
-                         WHERE d.id = r.id""")
-                .bind("deliveries", deliveries).bind("statuses", statuses).bind("nextAt", nextAt).bind("codes", codes)
-                .bind("errors", errors).bind("attemptedAt", attemptedAt).bind("now", timestamp(now))
                 .fetch().rowsUpdated();
         Mono<Long> healthy = ok.isEmpty() ? Mono.just(0L) : db.sql("""
                         UPDATE webhook_endpoints SET failing_since = NULL
@@ -303,7 +356,7 @@ public class DeliveryRepository {
                 .bind("gone", gone.toArray(String[]::new)).bind("failed", failed.toArray(String[]::new))
                 .bind("now", timestamp(now)).bind("threshold", timestamp(failingThreshold))
                 .map(row -> Map.entry(row.get("id", String.class), row.get("disabled_reason", String.class))).all();
-        return attempts.then(states).then(healthy).then(failing).thenMany(disabled);
+        return attempts.then(healthy).then(failing).thenMany(disabled);
     }
 
     /** Fails every pending delivery of endpoints that were just disabled. */

@@ -152,13 +152,14 @@ public class EventIntake {
                     String id = Ids.next(Delivery.ID_PREFIX, clock);
                     boolean direct = !endpoint.ordered() && !endpoint.secrets().isEmpty()
                             && queue.reserve(endpoint.id());
+                    UUID leaseToken = UUID.randomUUID();
                     if (direct) {
                         handOffs.put(id, new ClaimedDelivery(id, event.siteId(), endpoint.id(), event.id(),
                                 event.type(), 0, 0, endpoint.url(), event.payload(), event.occurredAt(),
-                                endpoint.secrets(), false, leased));
+                                endpoint.secrets(), false, leased, leaseToken));
                     }
                     result.add(new NewDelivery(id, event.siteId(), endpoint.id(), event.id(), event.type(),
-                            event.orderingKey(), direct ? leased : now));
+                            event.orderingKey(), direct ? leased : now, direct ? leaseToken : null));
                 }
             }
             return result;
