@@ -20,9 +20,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -85,18 +87,52 @@ final class PlatformState implements AutoCloseable {
         return new Snapshot(counts);
     }
 
-    /** Polls until three snapshots in a row are equal (background work of earlier requests has finished). */
+    /**
+     * Polls until the platform is still: every outbox table empty (the relays have published everything), every
+     * consumer group at the end of every partition it reads (the consumers have applied everything), and three
+     * snapshots in a row equal. Returns the last snapshot (also when {@code atMost} passes first).
+     */
     Snapshot settled(Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
         Snapshot last = snapshot();
         int stable = 0;
-        while (stable < 2 && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && (stable < 2 || !outboxesEmpty(last) || !consumersCaughtUp(last))) {
             pause();
             Snapshot next = snapshot();
             stable = next.equals(last) ? stable + 1 : 0;
             last = next;
         }
         return last;
+    }
+
+    private static boolean outboxesEmpty(Snapshot snapshot) {
+        return snapshot.counts().entrySet().stream().filter(e -> e.getKey().endsWith(".outbox"))
+                .allMatch(e -> e.getValue() == 0);
+    }
+
+    /** Every consumer group of the services (not the tests' probes) has committed up to the end offsets. */
+    private boolean consumersCaughtUp(Snapshot snapshot) {
+        try {
+            for (ConsumerGroupListing group : kafka.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
+                if (group.groupId().startsWith("topic-probe-")) {
+                    continue;
+                }
+                Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(group.groupId())
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.entrySet()) {
+                    Long end = snapshot.counts().get("kafka." + offset.getKey());
+                    if (end != null && offset.getValue() != null && offset.getValue().offset() < end) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
     }
 
     private static void pause() {

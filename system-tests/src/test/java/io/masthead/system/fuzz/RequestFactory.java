@@ -86,6 +86,7 @@ final class RequestFactory {
         if (v.chance(0.03)) {
             query.add(v.oneOf("%", "%zz", "%00=1", "a=%ff%fe", "&&&", "=", "limit=%c0%ae"));
             labels.add("query:malformed-encoding");
+            oddPath = true; // a request line that may be refused before the key is read
         }
 
         // headers
