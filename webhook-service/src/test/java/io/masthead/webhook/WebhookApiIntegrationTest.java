@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.masthead.test.spring.TestTokens;
 import io.masthead.webhook.support.DomainEvents;
+import io.masthead.webhook.support.TestReceiver;
 import io.masthead.webhook.support.TestReceiver.Reply;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The endpoint and delivery API: validation, the secret shown once, site isolation, resend and recovery. */
 class WebhookApiIntegrationTest extends WebhookIntegrationTestSupport {
@@ -121,6 +123,66 @@ class WebhookApiIntegrationTest extends WebhookIntegrationTestSupport {
         assertThat(list(site, "/v1/webhook_deliveries?event_id=" + eventId)).hasSize(1);
         web.get().uri("/v1/webhook_endpoints").header(HttpHeaders.AUTHORIZATION,
                 "Bearer " + TestTokens.customer(site, "cus_isolated")).exchange().expectStatus().isForbidden();
+    }
+
+    private WebTestClient.RequestHeadersSpec<?> as(String site, WebTestClient.RequestHeadersSpec<?> request) {
+        return request.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.admin(site));
+    }
+
+    private static void notFound(WebTestClient.RequestHeadersSpec<?> request) {
+        request.exchange().expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.status").isEqualTo(404);
+    }
+
+    private List<Map<String, Object>> secretRows(String endpointId) {
+        return db.sql("SELECT * FROM webhook_endpoint_secrets WHERE endpoint_id = :id ORDER BY created_at, secret")
+                .bind("id", endpointId).fetch().all().collectList().block();
+    }
+
+    @Test
+    void anotherSitesKeyGets404ForPatchDeleteRotateAndRecoverAndChangesNothing() {
+        String site = newSite();
+        String other = newSite();
+        receiver.script("/cross-site", n -> n == 1 ? Reply.status(500) : Reply.ok());
+        Map<String, Object> created = endpoint(site, "/cross-site", "[\"customer.created\"]");
+        String endpointId = created.get("id").toString();
+        String secret = created.get("secret").toString();
+        Instant since = clock.instant();
+        events.created(site, DomainEvents.customer("cus_cross_site", "cross@example.com", since), since);
+        String deliveryId = onlyDelivery(site, endpointId).get("id").toString();
+        awaitDelivery(site, deliveryId, 1, "pending");
+        // disabling fails the delivery; enabled again, the owner's recover would requeue it
+        json(post(site, "/v1/webhook_endpoints/" + endpointId + "/disable"));
+        json(post(site, "/v1/webhook_endpoints/" + endpointId + "/enable"));
+        Map<String, Object> endpointBefore = json(get(site, "/v1/webhook_endpoints/" + endpointId));
+        Map<String, Object> deliveryBefore = awaitDelivery(site, deliveryId, 1, "failed");
+        List<Map<String, Object>> secretsBefore = secretRows(endpointId);
+        assertThat(secretsBefore).hasSize(1);
+
+        String path = "/v1/webhook_endpoints/" + endpointId;
+        notFound(as(other, web.patch().uri(path).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"url\": \"" + receiver.url("/hijacked") + "\", \"description\": \"hijacked\"}")));
+        notFound(as(other, web.patch().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")));
+        notFound(as(other, web.delete().uri(path)));
+        notFound(post(other, path + "/rotate_secret").bodyValue("{\"grace_period_seconds\": 0}"));
+        notFound(post(other, path + "/rotate_secret"));
+        notFound(post(other, path + "/recover").bodyValue("{\"since\": \"" + since + "\"}"));
+
+        // nothing changed: the endpoint, its secret, its delivery and attempts
+        assertThat(json(get(site, path))).isEqualTo(endpointBefore);
+        assertThat(secretRows(endpointId)).isEqualTo(secretsBefore);
+        assertThat(delivery(site, deliveryId)).isEqualTo(deliveryBefore);
+        assertThat(list(site, "/v1/webhook_attempts?endpoint_id=" + endpointId)).hasSize(1);
+        // the owner's recover still finds the failed delivery (the other site's did not requeue it), and the resent
+        // delivery goes to the endpoint's own URL signed with the original secret alone
+        assertThat(json(post(site, path + "/recover").bodyValue("{\"since\": \"" + since + "\"}"))
+                .get("deliveries_requeued")).isEqualTo(1);
+        awaitDelivery(site, deliveryId, 2, "succeeded");
+        TestReceiver.Request resent = awaitRequests("/cross-site", 2).get(1);
+        assertThat(resent.header("webhook-signature").split(" ")).hasSize(1);
+        assertThat(signedWith(resent, secret)).isTrue();
+        assertThat(receiver.requests("/hijacked")).isEmpty();
     }
 
     @Test

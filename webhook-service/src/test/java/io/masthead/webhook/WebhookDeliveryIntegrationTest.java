@@ -140,9 +140,19 @@ class WebhookDeliveryIntegrationTest extends WebhookIntegrationTestSupport {
                 .get("id").toString(), 1, "succeeded");
         assertThat(delivery.get("event_id")).isEqualTo(body.get("id").asString());
         assertThat(json(get(site, "/v1/events/" + body.get("id").asString())).get("type")).isEqualTo("customer.created");
-        // another site's event reaches nothing of this site
-        events.created(newSite(), DomainEvents.customer("cus_other", "x@example.com", at), at);
-        assertThat(receiver.requests("/created")).hasSize(1);
+        // another site's event reaches nothing of this site. It reaches the other site's own endpoint; then an event
+        // of this site with the same key (the same partition, so consumed after it) is delivered here: only once
+        // that later delivery exists is the absence of one for the foreign event conclusive.
+        String otherSite = newSite();
+        endpoint(otherSite, "/created-other", "[\"customer.*\"]");
+        events.created(otherSite, DomainEvents.customer("cus_shared_key", "foreign@example.com", at), at);
+        events.created(site, DomainEvents.customer("cus_shared_key", "marker@example.com", at), at);
+        assertThat(awaitRequests("/created-other", 1).getFirst().body()).contains("foreign@example.com");
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(site, endpoint.get("id").toString()).size() >= 2);
+        assertThat(deliveries(site, endpoint.get("id").toString())).hasSize(2);
+        assertThat(awaitRequests("/created", 2)).hasSize(2)
+                .noneMatch(r -> r.body().contains("foreign@example.com") || r.body().contains(otherSite));
+        assertThat(receiver.requests("/created").get(1).body()).contains("marker@example.com");
     }
 
     @Test

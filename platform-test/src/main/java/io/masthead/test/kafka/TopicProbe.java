@@ -15,6 +15,7 @@ import io.masthead.test.engines.Engines;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -136,6 +137,32 @@ public final class TopicProbe<V> implements AutoCloseable {
             poll();
         }
         return received();
+    }
+
+    /**
+     * Polls until this probe has read every record that was on the topic when called (up to the end offsets of all
+     * its partitions at that moment) and returns all received. A positive point for negative checks: a record that
+     * was published before the call and is not among these was not published.
+     */
+    public List<ConsumerRecord<String, V>> readToEnd(Duration timeout) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (consumer.assignment().containsAll(partitions)
+                    && partitions.stream().allMatch(tp -> consumer.position(tp, timeout) >= end.get(tp))) {
+                return received();
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError("Did not read " + topic + " to its end offsets " + end + " within " + timeout);
+            }
+            poll();
+        }
+    }
+
+    public List<ConsumerRecord<String, V>> readToEnd() {
+        return readToEnd(DEFAULT_TIMEOUT);
     }
 
     /** Every record received so far. */

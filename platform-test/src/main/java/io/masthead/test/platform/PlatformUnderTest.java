@@ -115,6 +115,13 @@ public final class PlatformUnderTest implements AutoCloseable {
         return "http://localhost:" + definition("gateway").port();
     }
 
+    /** The database of every service (service name to coordinates), e.g. to check what a request changed. */
+    public Map<String, DatabaseCoordinates> databases() {
+        Map<String, DatabaseCoordinates> databases = new LinkedHashMap<>();
+        definitions.forEach(d -> databases.put(d.name(), engines.postgres().database(d.database())));
+        return databases;
+    }
+
     public String serviceUrl(String name) {
         return "http://localhost:" + definition(name).port();
     }

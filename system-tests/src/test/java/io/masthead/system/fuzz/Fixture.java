@@ -1,0 +1,47 @@
+package io.masthead.system.fuzz;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The two sites of a fuzz run: the fuzz site (whose key sends every case) and another site with real objects of its
+ * own, whose ids the cases try against the fuzz site's key. {@code own} and {@code foreign} map each collection path
+ * (e.g. /v1/customers) to ids of real objects in it; they are found by listing every collection, so the objects of
+ * services added later are found too.
+ */
+record Fixture(String ownSiteId, String ownKey, String foreignSiteId, String foreignKey,
+               Map<String, List<String>> own, Map<String, List<String>> foreign, Set<String> protectedIds,
+               String receiverUrl) {
+
+    List<String> ownIn(String collection) {
+        return own.getOrDefault(collection, List.of());
+    }
+
+    List<String> foreignIn(String collection) {
+        return foreign.getOrDefault(collection, List.of());
+    }
+
+    /** Every id of the other site, and its site id: none may ever appear in an answer to the fuzz site. */
+    List<String> foreignSecrets() {
+        List<String> all = new ArrayList<>();
+        foreign.values().forEach(all::addAll);
+        all.add(foreignSiteId);
+        return all;
+    }
+
+    /** The collection a body or query field such as customer_id or endpoint_id refers to, if any. */
+    String collectionOfField(String field) {
+        if (!field.endsWith("_id")) {
+            return null;
+        }
+        String stem = field.substring(0, field.length() - 3);
+        String singular = stem.endsWith("y") ? stem.substring(0, stem.length() - 1) : stem;
+        Map<String, List<String>> all = new LinkedHashMap<>(foreign);
+        all.putAll(own);
+        return all.keySet().stream().filter(c -> c.substring(c.lastIndexOf('/') + 1).contains(singular))
+                .findFirst().orElse(null);
+    }
+}
