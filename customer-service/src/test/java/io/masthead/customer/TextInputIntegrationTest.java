@@ -82,6 +82,7 @@ class TextInputIntegrationTest {
         topic.awaitOne(TopicProbe.<Object>key(customer).and(TopicProbe.valueOfType(CustomerCreated.class)));
         long customers = rows("customers");
         long addresses = rows("addresses");
+        long organizations = rows("organizations");
         var post = org.springframework.http.HttpMethod.POST;
         var patch = org.springframework.http.HttpMethod.PATCH;
 
@@ -99,7 +100,7 @@ class TextInputIntegrationTest {
 
         assertThat(rows("customers")).isEqualTo(customers);
         assertThat(rows("addresses")).isEqualTo(addresses);
-        assertThat(rows("organizations")).isZero();
+        assertThat(rows("organizations")).isEqualTo(organizations);
         get("/v1/customers/" + customer).expectStatus().isOk().expectBody().jsonPath("$.first_name").isEqualTo("Clark");
 
         // a marker created after the refusals: once its event is on the topic, none of theirs can follow
@@ -117,6 +118,30 @@ class TextInputIntegrationTest {
         refused(get("/v1/customers?limit=" + "9".repeat(2_000)), 400, "limit");
         refused(get("/v1/customers/cus_%00abc"), 400, "path");
         refused(get("/v1/customers/search?query=" + "a".repeat(300)), 422, "query");
+    }
+
+    @Test
+    void pathsTheFirewallRefusesAreProblemsToo() {
+        refused(get("/v1/customers/%2F"), 400, "path");
+        refused(get("/v1/customers/..%5c..%5cv1"), 400, "path");
+        refused(get("/v1/customers/%2e%2e/addresses"), 400, "path");
+    }
+
+    @Test
+    void aChangeWhoseResponseCouldNotBeWrittenIsRefusedBeforeItRuns() {
+        long before = rows("organizations");
+        web.post().uri("/v1/organizations").header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.admin(SITE))
+                .header(HttpHeaders.ACCEPT, "image/png").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\": \"Not Acceptable Inc.\"}").exchange()
+                .expectStatus().isEqualTo(406)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("Accept");
+        assertThat(rows("organizations")).isEqualTo(before);
+        web.post().uri("/v1/organizations").header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.admin(SITE))
+                .header(HttpHeaders.ACCEPT, "text/html, application/*;q=0.5").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\": \"Acceptable Inc.\"}").exchange()
+                .expectStatus().isCreated();
+        assertThat(rows("organizations")).isEqualTo(before + 1);
     }
 
     private static boolean ofSite(ConsumerRecord<String, Object> record) {

@@ -70,6 +70,6 @@ public final class RequestTextFilter implements WebFilter, Ordered {
     /** Right after the request id is set, before authentication and idempotency. */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 20;
+        return Ordered.HIGHEST_PRECEDENCE + 25;
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
@@ -61,6 +62,23 @@ public class WebAutoConfiguration {
     @Bean
     RequestTextFilter requestTextFilter() {
         return new RequestTextFilter();
+    }
+
+    /** A change is refused before it runs when its response could not be written (406). */
+    @Bean
+    AcceptableResponseFilter acceptableResponseFilter() {
+        return new AcceptableResponseFilter();
+    }
+
+    /** Requests the security firewall rejects (encoded slashes, traversal) get a problem too, not a bare 400. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(
+            name = "org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler")
+    org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler problemForRejectedExchange() {
+        return (exchange, rejected) -> Problems.write(exchange.getResponse(), HttpStatus.BAD_REQUEST,
+                "invalid-request", "Invalid request", "The request's path or query cannot be accepted",
+                exchange.getRequest().getPath().value(), java.util.List.of(new io.masthead.platform.validation.Violation(
+                        "path", "must not contain encoded slashes, backslashes, dot segments or other unsafe text")));
     }
 
     @Bean
