@@ -39,14 +39,14 @@ import org.springframework.http.HttpStatus;
  * <li>the bearer security scheme (a site's secret API key or a customer token, {@code Authorization: Bearer}),
  * on every operation;</li>
  * <li>the RFC 9457 {@code Problem} schema (with its {@code errors} array) and the problem responses each kind of
- * operation can really get: 400, 401, 403 always; 404 with a path id; 413 and 422 with a body; 422 with query
- * parameters (pagination); 409 and 422 for an {@code Idempotency-Key} on POST;</li>
+ * operation can really get: 401, 403 always; 400 with a body or parameters; 404 with a path id; 413 and 422 with a
+ * body; 422 with query parameters (pagination); 409 and 422 for an {@code Idempotency-Key} on POST;</li>
  * <li>the {@code Idempotency-Key} header on every POST, where the service honours it, and the
  * {@code Idempotent-Replayed} header of a replayed success;</li>
  * <li>the pagination parameters {@code limit} and {@code starting_after} as {@link PageRequest} reads them.</li>
  * </ul>
- * A 4xx the operation declares itself without content (e.g. {@code @ApiResponse(responseCode = "409",
- * description = "...")}) gets the problem content, keeping its description.
+ * A 4xx the operation declares itself (e.g. {@code @ApiResponse(responseCode = "409", description = "...")}) gets
+ * the problem content in place of what springdoc inferred from the method's return type, keeping its description.
  */
 public class ApiContract implements GlobalOpenApiCustomizer {
 
@@ -108,12 +108,14 @@ public class ApiContract implements GlobalOpenApiCustomizer {
         operation.setResponses(responses);
 
         Map<Integer, List<Cause>> causes = new TreeMap<>();
-        add(causes, 400, new Cause("malformed", "The request could not be read: "
-                + (body ? "malformed JSON, a field of the wrong type, an unknown field" : "a malformed parameter")
-                + (keyed ? ", or an " + IdempotencyFilter.HEADER + " longer than 255 characters" : ""),
-                problem(400, "invalid-request", "Invalid request", body ? "Unknown field 'nickname'"
-                        : "The request could not be read", path, body ? List.of(error("nickname",
-                        "is not a known field")) : List.of())));
+        if (body || keyed || (operation.getParameters() != null && !operation.getParameters().isEmpty())) {
+            add(causes, 400, new Cause("malformed", "The request could not be read: "
+                    + (body ? "malformed JSON, a field of the wrong type, an unknown field" : "a malformed parameter")
+                    + (keyed ? ", or an " + IdempotencyFilter.HEADER + " that is blank or longer than 255 characters" : ""),
+                    problem(400, "invalid-request", "Invalid request", body ? "Unknown field 'nickname'"
+                            : "The request could not be read", path, body ? List.of(error("nickname",
+                            "is not a known field")) : List.of())));
+        }
         add(causes, 401, new Cause("unauthorized", "No valid API key or token in `Authorization: Bearer`",
                 problem(401, "unauthorized", "Unauthorized", "Missing or invalid credentials", path, List.of())));
         add(causes, 403, new Cause("forbidden", "The caller may not do this (e.g. a customer token on an "

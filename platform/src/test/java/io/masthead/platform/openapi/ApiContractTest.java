@@ -84,6 +84,17 @@ class ApiContractTest {
     }
 
     @Test
+    void aGetWithoutParametersCanOnlyBeRefusedForItsCaller() {
+        Operation export = sampleOperation(false, false);
+        OpenAPI api = document("/v1/things/export", PathItem.HttpMethod.GET, export);
+
+        new ApiContract(true).customise(api);
+
+        assertThat(export.getResponses()).containsOnlyKeys("201", "401", "403");
+        assertThat(export.getSecurity()).isNotEmpty();
+    }
+
+    @Test
     void aConflictTheOperationDeclaresGetsTheProblemContentAndKeepsItsWords() {
         Operation operation = sampleOperation(true, false);
         // as springdoc builds it: the method's return type as content, which a problem response never has
@@ -107,7 +118,7 @@ class ApiContractTest {
 
         new ApiContract(false).customise(api);
 
-        assertThat(operation.getParameters()).isNullOrEmpty();
+        assertThat(operation.getParameters()).extracting(Parameter::getName).containsExactly("id");
         assertThat(operation.getResponses()).containsOnlyKeys("201", "400", "401", "403", "404");
         assertThat(operation.getResponses().get("201").getHeaders()).isNullOrEmpty();
         assertThat(api.getComponents().getParameters()).isNullOrEmpty();
@@ -130,6 +141,9 @@ class ApiContractTest {
     }
 
     private static OpenAPI document(String path, PathItem.HttpMethod method, Operation operation) {
+        if (path.contains("{id}")) { // as springdoc lists a path variable
+            operation.addParametersItem(new Parameter().in("path").name("id").required(true).schema(new StringSchema()));
+        }
         PathItem item = new PathItem();
         item.operation(method, operation);
         return new OpenAPI().paths(new Paths().addPathItem(path, item));
