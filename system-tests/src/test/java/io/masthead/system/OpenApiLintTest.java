@@ -45,9 +45,7 @@ class OpenApiLintTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         List<String> findings = new ArrayList<>();
         for (Map.Entry<String, String> document : documents.entrySet()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create(platform.gatewayUrl() + document.getValue())).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = fetch(http, URI.create(platform.gatewayUrl() + document.getValue()));
             assertThat(response.statusCode()).as("GET %s", document.getValue()).isEqualTo(200);
             assertThat(response.body()).as("%s documents operations", document.getKey()).contains("\"/v1/");
             Path file = folder.resolve(document.getKey() + ".json");
@@ -60,6 +58,23 @@ class OpenApiLintTest {
 
         assertThat(findings).as("Redocly lint (recommended rules) of the documents in %s", folder.toAbsolutePath())
                 .isEmpty();
+    }
+
+    /**
+     * GETs a document through the gateway. A 503/504 (the gateway could not reach the service in time, as happens
+     * on a loaded machine right after start-up, when the first document is also built) is asked again, up to a
+     * minute.
+     */
+    private static HttpResponse<String> fetch(HttpClient http, URI uri) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(40))
+                    .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if ((response.statusCode() != 503 && response.statusCode() != 504) || System.nanoTime() > deadline) {
+                return response;
+            }
+            Thread.sleep(250);
+        }
     }
 
     private static List<String> operationIds(String document) {
