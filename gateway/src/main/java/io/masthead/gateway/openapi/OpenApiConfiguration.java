@@ -1,11 +1,8 @@
 package io.masthead.gateway.openapi;
 
 import io.masthead.gateway.routing.ServicesProperties;
-import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.springdoc.core.properties.AbstractSwaggerUiConfigProperties.SwaggerUrl;
@@ -26,7 +23,6 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 public class OpenApiConfiguration {
 
-    static final String SECURITY_SCHEME = "secret_key";
     static final String GATEWAY_DOCS = "gateway";
 
     @Bean
@@ -34,11 +30,9 @@ public class OpenApiConfiguration {
         return new OpenAPI()
                 .info(new Info().title("Masthead gateway").version("v1")
                         .description("Sites' API keys. Every /v1 request needs 'Authorization: Bearer sk_test_...' "
-                                + "(or sk_live_...); the services' own APIs are listed beside this one."))
-                .components(new Components().addSecuritySchemes(SECURITY_SCHEME, new SecurityScheme()
-                        .type(SecurityScheme.Type.HTTP).scheme("bearer")
-                        .description("A secret API key: sk_test_... or sk_live_...")))
-                .addSecurityItem(new SecurityRequirement().addList(SECURITY_SCHEME));
+                                + "(or sk_live_...); the services' own APIs are listed beside this one. The "
+                                + "security scheme and problem responses come from the platform "
+                                + "(io.masthead.platform.openapi.ApiContract), as in every service's document."));
     }
 
     @Bean

@@ -1,10 +1,15 @@
 package io.masthead.platform.web;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.function.Function;
 
 /** A page of a list: {@code {"data": [...], "has_more": bool, "next_cursor": "..."}}. */
-public record ListResponse<T>(List<T> data, boolean hasMore, String nextCursor) {
+public record ListResponse<T>(
+        @Schema(description = "This page's objects, newest first") List<T> data,
+        @Schema(description = "Whether more objects follow this page") boolean hasMore,
+        @Schema(description = "When `has_more`: pass it as `starting_after` to get the next page")
+        String nextCursor) {
 
     /**
      * Builds a page from rows fetched with {@link PageRequest#fetchSize()}: the extra row, if any,

@@ -12,6 +12,9 @@ import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.Patch;
 import io.masthead.platform.web.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
@@ -28,22 +31,70 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 @RestController
-@Tag(name = "Addresses")
+@Tag(name = "Addresses", description = "Customers' billing and shipping addresses")
 class AddressController {
 
-    record CreateAddress(String type, String firstName, String lastName, String salutation, String title,
-            String company, String department, String line1, String line2, String city, String state,
-            String postalCode, String country, String phone) {
+    @Schema(description = "A new address of a customer")
+    record CreateAddress(
+            @Schema(allowableValues = {"billing", "shipping"}, example = "billing") String type,
+            @Schema(example = "Perry") String firstName,
+            @Schema(example = "White") String lastName,
+            @Schema(example = "Mr") String salutation,
+            @Schema(example = "Editor-in-chief") String title,
+            @Schema(example = "Daily Planet") String company,
+            @Schema(example = "Newsroom") String department,
+            @Schema(example = "355 Rue Sainte-Catherine O") String line1,
+            @Schema(example = "Suite 500") String line2,
+            @Schema(example = "Montreal") String city,
+            @Schema(example = "QC") String state,
+            @Schema(example = "H3B 1A5") String postalCode,
+            @Schema(description = "ISO 3166-1 alpha-2", example = "CA") String country,
+            @Schema(example = "+1-514-123-4567") String phone) {
         AddressDetails toDetails() {
             return new AddressDetails(type, firstName, lastName, salutation, title, company, department, line1, line2,
                     city, state, postalCode, country, phone);
         }
     }
 
-    record AddressResource(String id, String object, String customerId, String type, String firstName,
-            String lastName, String salutation, String title, String company, String department, String line1,
-            String line2, String city, String state, String postalCode, String country, String phone,
-            Instant createdAt, Instant updatedAt) {
+    /** Documents the body of an update, which is read as a JSON merge patch. */
+    @Schema(description = "A JSON merge patch: the fields to change (the type is fixed); null clears one")
+    record UpdateAddress(
+            @Schema(example = "Perry") String firstName,
+            @Schema(example = "White") String lastName,
+            @Schema(example = "Mr") String salutation,
+            @Schema(example = "Editor-in-chief") String title,
+            @Schema(example = "Daily Planet") String company,
+            @Schema(example = "Newsroom") String department,
+            @Schema(example = "1000 Rue De La Gauchetiere O") String line1,
+            @Schema(example = "Floor 12") String line2,
+            @Schema(example = "Montreal") String city,
+            @Schema(example = "QC") String state,
+            @Schema(example = "H3B 4W5") String postalCode,
+            @Schema(example = "CA") String country,
+            @Schema(example = "+1-514-123-4567") String phone) {
+    }
+
+    @Schema(name = "Address", description = "A billing or shipping address of a customer")
+    record AddressResource(
+            @Schema(example = "adr_01jt3z8x9k2m4n6p8q0r2s4t6x") String id,
+            @Schema(allowableValues = "address") String object,
+            @Schema(example = "cus_01jt3z8x9k2m4n6p8q0r2s4t6v") String customerId,
+            @Schema(allowableValues = {"billing", "shipping"}, example = "billing") String type,
+            @Schema(example = "Perry") String firstName,
+            @Schema(example = "White") String lastName,
+            @Schema(example = "Mr") String salutation,
+            @Schema(example = "Editor-in-chief") String title,
+            @Schema(example = "Daily Planet") String company,
+            @Schema(example = "Newsroom") String department,
+            @Schema(example = "355 Rue Sainte-Catherine O") String line1,
+            @Schema(example = "Suite 500") String line2,
+            @Schema(example = "Montreal") String city,
+            @Schema(example = "QC") String state,
+            @Schema(example = "H3B 1A5") String postalCode,
+            @Schema(example = "CA") String country,
+            @Schema(example = "+1-514-123-4567") String phone,
+            @Schema(example = "2026-05-04T09:30:00Z") Instant createdAt,
+            @Schema(example = "2026-05-04T09:30:00Z") Instant updatedAt) {
         static AddressResource of(Address a) {
             AddressDetails d = a.details();
             return new AddressResource(a.id(), "address", a.customerId(), d.type(), d.firstName(), d.lastName(),
@@ -63,7 +114,9 @@ class AddressController {
     }
 
     @PostMapping("/v1/customers/{customerId}/addresses")
-    @Operation(summary = "Add a billing or shipping address to a customer", description = "Emits address.created.")
+    @Operation(operationId = "createAddress", summary = "Add a billing or shipping address to a customer",
+            description = "Emits address.created.")
+    @ApiResponse(responseCode = "201", description = "The address, created; `Location` is its URL")
     Mono<ResponseEntity<AddressResource>> create(Caller caller, @PathVariable String customerId,
             @RequestBody CreateAddress body) {
         return knownId(Customer.ID_PREFIX, "customer", customerId)
@@ -72,7 +125,9 @@ class AddressController {
     }
 
     @GetMapping("/v1/customers/{customerId}/addresses")
-    @Operation(summary = "List a customer's addresses")
+    @Operation(operationId = "listCustomerAddresses", summary = "List a customer's addresses",
+            description = "Newest first; cursor pagination.")
+    @ApiResponse(responseCode = "200", description = "A page of the customer's addresses")
     Mono<ListResponse<AddressResource>> list(Caller caller, @PathVariable String customerId,
             @RequestParam(required = false) String limit,
             @RequestParam(name = "starting_after", required = false) String startingAfter) {
@@ -82,13 +137,18 @@ class AddressController {
     }
 
     @GetMapping("/v1/addresses/{id}")
-    @Operation(summary = "Retrieve an address")
+    @Operation(operationId = "retrieveAddress", summary = "Retrieve an address")
+    @ApiResponse(responseCode = "200", description = "The address")
     Mono<AddressResource> get(Caller caller, @PathVariable String id) {
         return knownId(Address.ID_PREFIX, "address", id).then(Mono.defer(() -> service.get(caller, id))).map(AddressResource::of);
     }
 
     @PatchMapping("/v1/addresses/{id}")
-    @Operation(summary = "Update an address", description = "JSON merge patch; the type is fixed. Emits address.updated.")
+    @Operation(operationId = "updateAddress", summary = "Update an address",
+            description = "JSON merge patch; the type is fixed. Emits address.updated.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The fields to change", required = true,
+            content = @Content(schema = @Schema(implementation = UpdateAddress.class)))
+    @ApiResponse(responseCode = "200", description = "The address, updated")
     Mono<AddressResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         Patch patch = Patch.of(body, AddressDetails.MUTABLE_FIELDS);
         return knownId(Address.ID_PREFIX, "address", id).then(Mono.defer(() -> service.update(caller, id, details -> {
@@ -104,7 +164,12 @@ class AddressController {
     }
 
     @GetMapping(value = "/v1/addresses/export", produces = "text/csv")
-    @Operation(summary = "Export every address as CSV", description = "Streamed; for offboarding and migration.")
+    @Operation(operationId = "exportAddresses", summary = "Export every address as CSV",
+            description = "Streamed; for offboarding and migration.")
+    @ApiResponse(responseCode = "200", description = "addresses.csv: a header line, then one line per address",
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = "string",
+                    example = "id,customer_id,type,first_name,last_name,salutation,title,company,department,line1,"
+                            + "line2,city,state,postal_code,country,phone,created_at,updated_at\r\n")))
     ResponseEntity<Flux<String>> export(Caller caller) {
         return Csv.download("addresses.csv", CSV_HEADER, service.export(caller), a -> {
             AddressDetails d = a.details();

@@ -13,6 +13,9 @@ import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.Patch;
 import io.masthead.platform.web.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
@@ -30,8 +33,11 @@ import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/v1/customers")
-@Tag(name = "Customers")
+@Tag(name = "Customers", description = "A site's end customers (readers, subscribers): profile, metadata, search and export")
 class CustomerController {
+
+    private static final String UNIQUE_FIELDS = "The email, display_name or old_provider_id is already used by another "
+            + "customer of this site";
 
     private final CustomerService service;
 
@@ -40,7 +46,9 @@ class CustomerController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a customer", description = "Emits customer.created. Accepts Idempotency-Key.")
+    @Operation(operationId = "createCustomer", summary = "Create a customer", description = "Emits customer.created.")
+    @ApiResponse(responseCode = "201", description = "The customer, created; `Location` is its URL")
+    @ApiResponse(responseCode = "409", description = UNIQUE_FIELDS)
     Mono<ResponseEntity<CustomerResource>> create(Caller caller, @RequestBody CreateCustomer body) {
         caller.requireAdmin();
         return service.create(caller, body.toProfile())
@@ -48,14 +56,19 @@ class CustomerController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Retrieve a customer")
+    @Operation(operationId = "retrieveCustomer", summary = "Retrieve a customer")
+    @ApiResponse(responseCode = "200", description = "The customer")
     Mono<CustomerResource> get(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> service.get(caller, id))).map(CustomerResource::of);
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Update a customer",
+    @Operation(operationId = "updateCustomer", summary = "Update a customer",
             description = "JSON merge patch: absent fields are kept, null clears. Emits customer.updated.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The fields to change", required = true,
+            content = @Content(schema = @Schema(implementation = CustomerJson.UpdateCustomer.class)))
+    @ApiResponse(responseCode = "200", description = "The customer, updated")
+    @ApiResponse(responseCode = "409", description = UNIQUE_FIELDS)
     Mono<CustomerResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         caller.requireAdmin();
         Patch patch = Patch.of(body, CustomerProfile.FIELDS);
@@ -77,7 +90,9 @@ class CustomerController {
     }
 
     @GetMapping
-    @Operation(summary = "List customers", description = "Newest first; cursor pagination with limit and starting_after.")
+    @Operation(operationId = "listCustomers", summary = "List customers",
+            description = "Newest first; cursor pagination with limit and starting_after; optionally by exact email.")
+    @ApiResponse(responseCode = "200", description = "A page of customers")
     Mono<ListResponse<CustomerResource>> list(Caller caller, @RequestParam(required = false) String limit,
             @RequestParam(name = "starting_after", required = false) String startingAfter,
             @RequestParam(required = false) String email) {
@@ -85,7 +100,8 @@ class CustomerController {
     }
 
     @GetMapping("/search")
-    @Operation(summary = "Search customers",
+    @ApiResponse(responseCode = "200", description = "A page of matching customers")
+    @Operation(operationId = "searchCustomers", summary = "Search customers",
             description = "By name, email, display name, phone digits, organization, or an address's company or department.")
     Mono<ListResponse<CustomerResource>> search(Caller caller, @RequestParam(required = false) String query,
             @RequestParam(required = false) String limit,
@@ -95,7 +111,12 @@ class CustomerController {
     }
 
     @GetMapping(value = "/export", produces = "text/csv")
-    @Operation(summary = "Export every customer as CSV", description = "Streamed; for offboarding and migration.")
+    @Operation(operationId = "exportCustomers", summary = "Export every customer as CSV",
+            description = "Streamed; for offboarding and migration.")
+    @ApiResponse(responseCode = "200", description = "customers.csv: a header line, then one line per customer",
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = "string",
+                    example = "id,old_provider_id,email,first_name,last_name,phone,title,salutation,display_name,"
+                            + "organization_id,metadata,created_at,updated_at\r\n")))
     ResponseEntity<Flux<String>> export(Caller caller) {
         return Csv.download("customers.csv", CustomerJson.CSV_HEADER, service.export(caller), CustomerJson::csvRow);
     }

@@ -6,7 +6,7 @@ import io.masthead.platform.security.CallerContext;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
@@ -34,16 +34,18 @@ class ApiKeyController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a secret key", description = "The response is the only time the secret is shown.")
+    @Operation(operationId = "createApiKey", summary = "Create a secret key",
+            description = "The response is the only time the secret is shown.")
+    @ApiResponse(responseCode = "201", description = "The key, with its secret")
     Mono<ApiKeyResponse> create(@RequestBody(required = false) CreateApiKeyRequest body, ServerWebExchange exchange) {
         return caller(exchange).flatMap(apiKeys::create).map(ApiKeyResponse::of);
     }
 
     @GetMapping
-    @Operation(summary = "List the site's keys", description = "Newest first; secrets are never shown.")
-    Mono<ListResponse<ApiKeyResponse>> list(
-            @Parameter(description = "1 to 100, default 10") @RequestParam(name = "limit", required = false) String limit,
-            @Parameter(description = "The id of the last key of the previous page")
+    @Operation(operationId = "listApiKeys", summary = "List the site's keys",
+            description = "Newest first; secrets are never shown.")
+    @ApiResponse(responseCode = "200", description = "A page of keys")
+    Mono<ListResponse<ApiKeyResponse>> list(@RequestParam(name = "limit", required = false) String limit,
             @RequestParam(name = "starting_after", required = false) String startingAfter,
             ServerWebExchange exchange) {
         PageRequest page = PageRequest.of(limit, startingAfter);
@@ -51,7 +53,8 @@ class ApiKeyController {
     }
 
     @PostMapping("/{id}/revoke")
-    @Operation(summary = "Revoke a key", description = "It stops working within the authentication cache window "
+    @ApiResponse(responseCode = "200", description = "The key, revoked")
+    @Operation(operationId = "revokeApiKey", summary = "Revoke a key", description = "It stops working within the authentication cache window "
             + "(30 s by default). Revoking a revoked key changes nothing.")
     Mono<ApiKeyResponse> revoke(@PathVariable("id") String id, ServerWebExchange exchange) {
         return caller(exchange).flatMap(caller -> apiKeys.revoke(caller, id)).map(ApiKeyResponse::of);

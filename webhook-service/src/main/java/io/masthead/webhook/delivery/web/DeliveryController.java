@@ -10,6 +10,7 @@ import io.masthead.webhook.delivery.model.Delivery;
 import io.masthead.webhook.delivery.web.DeliveryJson.AttemptResource;
 import io.masthead.webhook.delivery.web.DeliveryJson.DeliveryResource;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 @RestController
-@Tag(name = "Webhook deliveries")
+@Tag(name = "Webhook deliveries", description = "Each event's delivery to each endpoint, and its attempts")
 class DeliveryController {
 
     private final DeliveryService deliveries;
@@ -30,7 +31,8 @@ class DeliveryController {
     }
 
     @GetMapping("/v1/webhook_deliveries")
-    @Operation(summary = "List deliveries", description = "Newest first; by endpoint_id, event_id and status "
+    @ApiResponse(responseCode = "200", description = "A page of deliveries")
+    @Operation(operationId = "listWebhookDeliveries", summary = "List deliveries", description = "Newest first; by endpoint_id, event_id and status "
             + "(pending, succeeded, failed).")
     Mono<ListResponse<DeliveryResource>> list(Caller caller,
             @RequestParam(name = "endpoint_id", required = false) String endpointId,
@@ -42,13 +44,16 @@ class DeliveryController {
     }
 
     @GetMapping("/v1/webhook_deliveries/{id}")
-    @Operation(summary = "Retrieve a delivery")
+    @Operation(operationId = "retrieveWebhookDelivery", summary = "Retrieve a delivery")
+    @ApiResponse(responseCode = "200", description = "The delivery")
     Mono<DeliveryResource> get(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> deliveries.get(caller, id))).map(DeliveryJson::resource);
     }
 
     @GetMapping("/v1/webhook_deliveries/{id}/attempts")
-    @Operation(summary = "List a delivery's attempts", description = "Newest first.")
+    @Operation(operationId = "listWebhookDeliveryAttempts", summary = "List a delivery's attempts",
+            description = "Newest first.")
+    @ApiResponse(responseCode = "200", description = "A page of the delivery's attempts")
     Mono<ListResponse<AttemptResource>> attemptsOf(Caller caller, @PathVariable String id,
             @RequestParam(required = false) String limit,
             @RequestParam(name = "starting_after", required = false) String startingAfter) {
@@ -59,7 +64,9 @@ class DeliveryController {
     }
 
     @PostMapping("/v1/webhook_deliveries/{id}/resend")
-    @Operation(summary = "Resend a delivery",
+    @ApiResponse(responseCode = "202", description = "The delivery, queued again")
+    @ApiResponse(responseCode = "409", description = "The delivery is already pending, or its endpoint is disabled")
+    @Operation(operationId = "resendWebhookDelivery", summary = "Resend a delivery",
             description = "Queues a succeeded or failed delivery again: same payload, same webhook-id, fresh retries.")
     Mono<ResponseEntity<DeliveryResource>> resend(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> deliveries.resend(caller, id)))
@@ -67,7 +74,8 @@ class DeliveryController {
     }
 
     @GetMapping("/v1/webhook_attempts")
-    @Operation(summary = "List attempts", description = "Newest first; by delivery_id, endpoint_id, event_id and "
+    @ApiResponse(responseCode = "200", description = "A page of attempts")
+    @Operation(operationId = "listWebhookAttempts", summary = "List attempts", description = "Newest first; by delivery_id, endpoint_id, event_id and "
             + "status (succeeded, failed).")
     Mono<ListResponse<AttemptResource>> attempts(Caller caller,
             @RequestParam(name = "delivery_id", required = false) String deliveryId,

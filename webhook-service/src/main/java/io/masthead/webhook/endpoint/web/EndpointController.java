@@ -21,6 +21,7 @@ import io.masthead.webhook.endpoint.web.EndpointJson.RecoveryResource;
 import io.masthead.webhook.endpoint.web.EndpointJson.RotateSecret;
 import io.masthead.webhook.endpoint.web.EndpointJson.RotatedSecret;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Duration;
@@ -41,7 +42,7 @@ import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/v1/webhook_endpoints")
-@Tag(name = "Webhook endpoints")
+@Tag(name = "Webhook endpoints", description = "URLs that receive the site's events, signed (Standard Webhooks)")
 class EndpointController {
 
     private final EndpointService endpoints;
@@ -54,8 +55,9 @@ class EndpointController {
 
     @PostMapping
     @SensitiveResponse // the signing secret: an idempotent replay's stored copy is encrypted at rest
-    @Operation(summary = "Create a webhook endpoint",
-            description = "The response carries the signing secret (whsec_...), shown this once. Accepts Idempotency-Key.")
+    @Operation(operationId = "createWebhookEndpoint", summary = "Create a webhook endpoint",
+            description = "The response carries the signing secret (whsec_...), shown this once.")
+    @ApiResponse(responseCode = "201", description = "The endpoint, created, with its signing secret; `Location` is its URL")
     Mono<ResponseEntity<CreatedEndpoint>> create(Caller caller, @RequestBody CreateEndpoint body) {
         return endpoints.create(caller, body.toSpec()).map(created -> ResponseEntity
                 .created(URI.create("/v1/webhook_endpoints/" + created.endpoint().id()))
@@ -63,13 +65,16 @@ class EndpointController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Retrieve a webhook endpoint")
+    @Operation(operationId = "retrieveWebhookEndpoint", summary = "Retrieve a webhook endpoint")
+    @ApiResponse(responseCode = "200", description = "The endpoint")
     Mono<EndpointResource> get(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> endpoints.get(caller, id))).map(EndpointResource::of);
     }
 
     @GetMapping
-    @Operation(summary = "List webhook endpoints", description = "Newest first; optionally by status (enabled, disabled).")
+    @Operation(operationId = "listWebhookEndpoints", summary = "List webhook endpoints",
+            description = "Newest first; optionally by status (enabled, disabled).")
+    @ApiResponse(responseCode = "200", description = "A page of endpoints")
     Mono<ListResponse<EndpointResource>> list(Caller caller, @RequestParam(required = false) String status,
             @RequestParam(required = false) String limit,
             @RequestParam(name = "starting_after", required = false) String startingAfter) {
@@ -78,8 +83,12 @@ class EndpointController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Update a webhook endpoint",
+    @Operation(operationId = "updateWebhookEndpoint", summary = "Update a webhook endpoint",
             description = "JSON merge patch of url, enabled_events, description, metadata, ordered.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The fields to change", required = true,
+            content = @io.swagger.v3.oas.annotations.media.Content(schema = @io.swagger.v3.oas.annotations.media.Schema(
+                    implementation = EndpointJson.UpdateEndpoint.class)))
+    @ApiResponse(responseCode = "200", description = "The endpoint, updated")
     Mono<EndpointResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         Patch patch = Patch.of(body, EndpointSpec.FIELDS);
         return knownId(id).then(Mono.defer(() -> endpoints.update(caller, id, spec -> apply(patch, body, spec))))
@@ -87,27 +96,34 @@ class EndpointController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a webhook endpoint", description = "With its secrets, deliveries and attempts.")
+    @Operation(operationId = "deleteWebhookEndpoint", summary = "Delete a webhook endpoint",
+            description = "With its secrets, deliveries and attempts.")
+    @ApiResponse(responseCode = "200", description = "The endpoint's id, marked deleted")
     Mono<Deleted> delete(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> endpoints.delete(caller, id)))
                 .thenReturn(new Deleted(id, EndpointJson.OBJECT, true));
     }
 
     @PostMapping("/{id}/disable")
-    @Operation(summary = "Disable a webhook endpoint", description = "Its pending deliveries fail; recover them later.")
+    @Operation(operationId = "disableWebhookEndpoint", summary = "Disable a webhook endpoint",
+            description = "Its pending deliveries fail; recover them later. Disabling a disabled endpoint changes nothing.")
+    @ApiResponse(responseCode = "200", description = "The endpoint, disabled")
     Mono<EndpointResource> disable(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> endpoints.disable(caller, id))).map(EndpointResource::of);
     }
 
     @PostMapping("/{id}/enable")
-    @Operation(summary = "Enable a webhook endpoint")
+    @Operation(operationId = "enableWebhookEndpoint", summary = "Enable a webhook endpoint",
+            description = "Enabling an enabled endpoint changes nothing.")
+    @ApiResponse(responseCode = "200", description = "The endpoint, enabled")
     Mono<EndpointResource> enable(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> endpoints.enable(caller, id))).map(EndpointResource::of);
     }
 
     @PostMapping("/{id}/rotate_secret")
     @SensitiveResponse
-    @Operation(summary = "Rotate the signing secret",
+    @ApiResponse(responseCode = "200", description = "The new secret, shown this once")
+    @Operation(operationId = "rotateWebhookEndpointSecret", summary = "Rotate the signing secret",
             description = "A new secret signs at once; the previous ones keep signing beside it for grace_period_seconds "
                     + "(default 24 h, at most 7 days).")
     Mono<RotatedSecret> rotateSecret(Caller caller, @PathVariable String id,
@@ -120,15 +136,22 @@ class EndpointController {
     }
 
     @PostMapping("/{id}/ping")
-    @Operation(summary = "Send a test event", description = "A ping event, delivered to this endpoint like any other.")
-    Mono<ResponseEntity<Object>> ping(Caller caller, @PathVariable String id) {
+    @Operation(operationId = "pingWebhookEndpoint", summary = "Send a test event",
+            description = "A ping event, delivered to this endpoint like any other.")
+    @ApiResponse(responseCode = "202", description = "The delivery of the ping, queued",
+            content = @io.swagger.v3.oas.annotations.media.Content(schema = @io.swagger.v3.oas.annotations.media.Schema(
+                    implementation = io.masthead.webhook.delivery.web.DeliveryJson.DeliveryResource.class)))
+    @ApiResponse(responseCode = "409", description = "The endpoint is disabled: enable it first")
+    Mono<ResponseEntity<io.masthead.webhook.delivery.web.DeliveryJson.DeliveryResource>> ping(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> endpoints.ping(caller, id)))
                 .flatMap(deliveryId -> deliveries.get(caller, deliveryId))
                 .map(d -> ResponseEntity.accepted().body(io.masthead.webhook.delivery.web.DeliveryJson.resource(d)));
     }
 
     @PostMapping("/{id}/recover")
-    @Operation(summary = "Recover failed deliveries",
+    @ApiResponse(responseCode = "200", description = "How many deliveries were queued again")
+    @ApiResponse(responseCode = "409", description = "The endpoint is disabled: enable it first")
+    @Operation(operationId = "recoverWebhookEndpointDeliveries", summary = "Recover failed deliveries",
             description = "Queues again every failed delivery of this endpoint created at or after 'since'.")
     Mono<RecoveryResource> recover(Caller caller, @PathVariable String id, @RequestBody Recover body) {
         return knownId(id).then(Mono.defer(() -> deliveries.recover(caller, id, body.since())))
