@@ -134,8 +134,16 @@ public class ApiContract implements GlobalOpenApiCustomizer {
         }
         if (body || keyed) { // the idempotency filter reads the body of every keyed POST
             add(causes, 413, new Cause("body_too_large", "The request body is larger than the service accepts "
-                    + "(1 MiB by default)", problem(413, "payload-too-large", "Payload too large",
-                    "The request body exceeds the limit", path, List.of())));
+                    + "(1 MiB by default)", problem(413, "request-too-large", "Request body too large",
+                    "The request body is larger than the limit of 1048576 bytes", path,
+                    List.of(error("body", "must be at most 1048576 bytes")))));
+        }
+        if (method != PathItem.HttpMethod.GET && method != PathItem.HttpMethod.HEAD
+                && method != PathItem.HttpMethod.OPTIONS) {
+            add(causes, 406, new Cause("not_acceptable", "The `Accept` header admits no `application/json`: "
+                    + "refused before anything changes", problem(406, "not-acceptable", "Not Acceptable",
+                    "This operation answers application/json; the Accept header admits none of it", path,
+                    List.of(error("Accept", "must admit application/json")))));
         }
         if (body || queried) {
             add(causes, 422, new Cause("invalid_request", "One or more fields or parameters are invalid: each is "
@@ -159,6 +167,12 @@ public class ApiContract implements GlobalOpenApiCustomizer {
         });
         causes.forEach((status, list) -> responses.addApiResponse(String.valueOf(status),
                 problemResponse(responses.get(String.valueOf(status)), list)));
+        if (keyed) {
+            responses.get("409").addHeaderObject("Retry-After", new Header()
+                    .description("Seconds after which a retry with the same " + IdempotencyFilter.HEADER
+                            + " may find the first request completed")
+                    .schema(new IntegerSchema().minimum(BigDecimal.ONE)));
+        }
 
         if (keyed) {
             List<Parameter> parameters = operation.getParameters() == null ? new ArrayList<>()

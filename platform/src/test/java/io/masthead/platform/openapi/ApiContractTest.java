@@ -42,8 +42,9 @@ class ApiContractTest {
         Operation operation = api.getPaths().get("/v1/things/{id}/archive").getPost();
         assertThat(operation.getSecurity()).singleElement()
                 .satisfies(requirement -> assertThat(requirement).containsKey(ApiContract.SECURITY_SCHEME));
-        assertThat(operation.getResponses()).containsOnlyKeys("201", "400", "401", "403", "404", "409", "413", "422");
-        for (String code : List.of("400", "401", "403", "404", "409", "413", "422")) {
+        assertThat(operation.getResponses())
+                .containsOnlyKeys("201", "400", "401", "403", "404", "406", "409", "413", "422");
+        for (String code : List.of("400", "401", "403", "404", "406", "409", "413", "422")) {
             MediaType media = operation.getResponses().get(code).getContent().get(PROBLEM_JSON);
             assertThat(media).as(code).isNotNull();
             assertThat(media.getSchema().get$ref()).isEqualTo("#/components/schemas/" + ApiContract.PROBLEM);
@@ -58,6 +59,9 @@ class ApiContractTest {
         assertThat(reused.get("type")).isEqualTo("urn:masthead:problem:idempotency-key-reused");
         assertThat(reused.get("instance")).isEqualTo("/v1/things/obj_01jt3z8x9k2m4n6p8q0r2s4t6v/archive");
         assertThat(operation.getResponses().get("409").getContent().get(PROBLEM_JSON).getExample()).isNotNull();
+        assertThat(operation.getResponses().get("409").getHeaders()).containsKey("Retry-After");
+        Map<?, ?> tooLarge = (Map<?, ?>) operation.getResponses().get("413").getContent().get(PROBLEM_JSON).getExample();
+        assertThat(tooLarge.get("type")).isEqualTo("urn:masthead:problem:request-too-large");
 
         assertThat(operation.getParameters()).extracting(Parameter::get$ref)
                 .contains("#/components/parameters/" + ApiContract.IDEMPOTENCY_KEY);
@@ -119,7 +123,7 @@ class ApiContractTest {
         new ApiContract(false).customise(api);
 
         assertThat(operation.getParameters()).extracting(Parameter::getName).containsExactly("id");
-        assertThat(operation.getResponses()).containsOnlyKeys("201", "400", "401", "403", "404");
+        assertThat(operation.getResponses()).containsOnlyKeys("201", "400", "401", "403", "404", "406");
         assertThat(operation.getResponses().get("201").getHeaders()).isNullOrEmpty();
         assertThat(api.getComponents().getParameters()).isNullOrEmpty();
     }
