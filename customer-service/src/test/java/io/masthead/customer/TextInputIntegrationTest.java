@@ -144,6 +144,40 @@ class TextInputIntegrationTest {
         assertThat(rows("organizations")).isEqualTo(before + 1);
     }
 
+    @Test
+    void whatTheHttpServerRefusesByItselfIsAProblemToo() throws Exception {
+        assertRawProblem("GET /v1/customers?limit=" + "9".repeat(5_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+        assertRawProblem("GET /v1/customers HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", 431);
+        assertRawProblem("GET /v1/customers?% HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertRawProblem("GET /v1/customers?email=x&%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+    }
+
+    /** Sends raw bytes (no client would send these) and reads the whole answer of a closing connection. */
+    private void assertRawProblem(String request, int status) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            String text = "";
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                answer.write(buffer, 0, n);
+                text = answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+                int headersEnd = text.indexOf("\r\n\r\n");
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                        .matcher(text);
+                if (headersEnd > 0 && length.find() && text.length() >= headersEnd + 4 + Integer.parseInt(length.group(1))) {
+                    break;
+                }
+            }
+            assertThat(text).startsWith("HTTP/1.1 " + status);
+            assertThat(text.toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/problem+json");
+            assertThat(text).contains("\"status\":" + status);
+        }
+    }
+
     private static boolean ofSite(ConsumerRecord<String, Object> record) {
         return record.value() instanceof org.apache.avro.specific.SpecificRecord r
                 && r.get(r.getSchema().getField("header").pos()) instanceof io.masthead.events.EventHeader h

@@ -51,6 +51,13 @@ public final class Problems {
         return body;
     }
 
+    /** A problem document as JSON bytes, for writers below the web framework. */
+    public static byte[] json(int status, String slug, String title, String detail, String instance,
+            List<Violation> errors) {
+        return JSON.writeValueAsString(body(status, slug, title, detail, instance, errors))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Writes a problem document as the whole response. */
     public static Mono<Void> write(ServerHttpResponse response, HttpStatusCode status, String slug, String title,
             String detail, String instance, List<Violation> errors) {

@@ -64,6 +64,14 @@ public class WebAutoConfiguration {
         return new RequestTextFilter();
     }
 
+    /** The HTTP server's own refusals (414, 431, an unparsable URI) get a problem body too. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnClass(
+            name = "org.springframework.boot.reactor.netty.NettyServerCustomizer")
+    org.springframework.boot.reactor.netty.NettyServerCustomizer bareErrorProblems() {
+        return BareErrorProblems.customizer();
+    }
+
     /** A change is refused before it runs when its response could not be written (406). */
     @Bean
     AcceptableResponseFilter acceptableResponseFilter() {
