@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +55,7 @@ public final class PlatformUnderTest implements AutoCloseable {
         PemKeys.writePublic(keys.publicKey(), pair.getPublic());
         Services.writeWebhookSecretKey(keys.webhookSecretKeys(), "test-run"); // a new key per run
         List<Services.Definition> onFreePorts = new ArrayList<>();
-        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        Set<Integer> taken = new HashSet<>();
         for (Services.Definition service : Services.read(root)) {
             if (!Files.isRegularFile(Services.jarOf(root, service))) {
                 throw new IllegalStateException("the jar of " + service.name() + " is missing: "
@@ -65,7 +67,7 @@ public final class PlatformUnderTest implements AutoCloseable {
     }
 
     /** A free port not handed out already. */
-    private static int freePort(java.util.Set<Integer> taken) {
+    private static int freePort(Set<Integer> taken) {
         int port;
         do {
             port = Ports.free();
