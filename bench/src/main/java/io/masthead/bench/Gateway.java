@@ -41,8 +41,8 @@ final class Gateway implements AutoCloseable {
                 .executor(executor)
                 .build();
         this.customers = base.resolve("/v1/customers");
-        this.liveness = base.resolve("/actuator/health/liveness");
-        this.readiness = base.resolve("/actuator/health/readiness");
+        this.liveness = base.resolve("/livez");
+        this.readiness = base.resolve("/readyz");
         this.authorization = "Bearer " + key;
         this.timeout = timeout;
         this.runId = runId;

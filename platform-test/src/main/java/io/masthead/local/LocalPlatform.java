@@ -149,8 +149,8 @@ public final class LocalPlatform {
         ChildProcess process = ChildProcess.start(service.name(), command, root,
                 data.resolve("logs").resolve(service.name() + ".log"), Map.of());
         writePid(service.name(), process.pid());
-        say("Started %s (pid %d) on :%d, database %s", service.name(), process.pid(), service.port(),
-                service.database());
+        say("Started %s (pid %d) on :%d (management 127.0.0.1:%d), database %s", service.name(), process.pid(),
+                service.port(), service.managementPort(), service.database());
         return new RunningService(service, process);
     }
 
@@ -190,8 +190,8 @@ public final class LocalPlatform {
             text.append("  Engines only (--engines-only): no services started\n");
         }
         for (RunningService service : services) {
-            text.append(String.format("  %-16s http://localhost:%d%n", service.definition().name(),
-                    service.definition().port()));
+            text.append(String.format("  %-16s http://localhost:%d   (metrics: http://127.0.0.1:%d/actuator/prometheus)%n",
+                    service.definition().name(), service.definition().port(), service.definition().managementPort()));
         }
         text.append(String.format("  PostgreSQL       %s (user postgres)%n", engines.postgres().database("postgres").jdbcUrl()));
         text.append(String.format("  Kafka            %s%n", engines.kafka().bootstrapServers()));
@@ -268,7 +268,11 @@ public final class LocalPlatform {
         ports.put(kafkaPort, "Kafka (MASTHEAD_KAFKA_PORT)");
         ports.put(kafkaPort + 1, "the Kafka controller (MASTHEAD_KAFKA_PORT + 1)");
         ports.put(registryPort, "Apicurio Registry (MASTHEAD_REGISTRY_PORT)");
-        definitions.forEach(service -> ports.put(service.port(), service.name() + " (deploy/local/services.properties)"));
+        definitions.forEach(service -> {
+            ports.put(service.port(), service.name() + " (deploy/local/services.properties)");
+            ports.put(service.managementPort(), "the management port of " + service.name() + " (its port + "
+                    + io.masthead.platform.management.ManagementPortDefaults.OFFSET + ")");
+        });
         List<String> busy = ports.entrySet().stream().filter(port -> io.masthead.test.engines.Ports.inUse(port.getKey()))
                 .map(port -> "  port " + port.getKey() + ", wanted by " + port.getValue()).toList();
         if (!busy.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.masthead.local;
 
+import io.masthead.platform.management.ManagementPortDefaults;
 import io.masthead.test.engines.ChildProcess;
 import io.masthead.test.engines.DatabaseCoordinates;
 import io.masthead.test.engines.Engines;
@@ -24,11 +25,19 @@ import java.util.List;
  */
 public final class Services {
 
-    /** One line of {@code deploy/local/services.properties}: {@code name=port,database}. */
-    public record Definition(String name, int port, String database) {
+    /**
+     * One line of {@code deploy/local/services.properties}: {@code name=port,database}. The service's management
+     * endpoints (metrics, Prometheus, health details) listen on {@code managementPort}, on loopback: by default
+     * its port plus {@link ManagementPortDefaults#OFFSET}, the platform's own default.
+     */
+    public record Definition(String name, int port, int managementPort, String database) {
 
-        public Definition withPort(int newPort) {
-            return new Definition(name, newPort, database);
+        public Definition(String name, int port, String database) {
+            this(name, port, port + ManagementPortDefaults.OFFSET, database);
+        }
+
+        public Definition withPorts(int newPort, int newManagementPort) {
+            return new Definition(name, newPort, newManagementPort, database);
         }
 
         public boolean isGateway() {
@@ -128,6 +137,7 @@ public final class Services {
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.masthead.events",
                 "-jar", jar.toString(),
                 "--server.port=" + service.port(),
+                "--management.server.port=" + service.managementPort(),
                 "--spring.r2dbc.url=" + db.r2dbcUrl(),
                 "--spring.r2dbc.username=" + db.username(),
                 "--spring.r2dbc.password=" + db.password(),
@@ -156,10 +166,13 @@ public final class Services {
         return command;
     }
 
-    /** Waits until the service answers its readiness probe; fails with the end of its log if it dies or times out. */
+    /**
+     * Waits until the service answers its readiness probe ({@code /readyz} on its public port); fails with the end
+     * of its log if it dies or times out.
+     */
     public static void awaitReady(ChildProcess process, Definition service, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        URI readiness = URI.create("http://localhost:" + service.port() + "/actuator/health/readiness");
+        URI readiness = URI.create("http://localhost:" + service.port() + "/readyz");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

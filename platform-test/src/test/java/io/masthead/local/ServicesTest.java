@@ -37,4 +37,20 @@ class ServicesTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first))).isEqualTo("rw-------");
         }
     }
+
+    @Test
+    void eachServiceOfTheLocalRunHasItsManagementPortAt1000AboveItsPort() throws IOException {
+        Files.createDirectories(directory.resolve("deploy/local"));
+        Files.writeString(directory.resolve("deploy/local/services.properties"), """
+                # comment
+                gateway=8080,gateway
+                customer-service=8081,customers
+                """);
+
+        assertThat(Services.read(directory)).containsExactly(
+                new Services.Definition("gateway", 8080, 9080, "gateway"),
+                new Services.Definition("customer-service", 8081, 9081, "customers"));
+        assertThat(new Services.Definition("x", 8084, "x").withPorts(40001, 40002))
+                .isEqualTo(new Services.Definition("x", 40001, 40002, "x"));
+    }
 }

@@ -3,6 +3,7 @@ package io.masthead.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.masthead.test.management.ManagementSurface;
 import io.masthead.webhook.signing.application.SecretReEncryption;
 import io.masthead.webhook.support.DomainEvents;
 import io.masthead.webhook.support.TestReceiver;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -309,6 +311,9 @@ class WebhookDeliveryIntegrationTest extends WebhookIntegrationTestSupport {
                 .containsExactly("first_name", "last_name");
     }
 
+    @LocalManagementPort
+    int managementPort;
+
     @Test
     void theDeliveryMetricsArePublishedForPrometheus() {
         String site = newSite();
@@ -316,9 +321,7 @@ class WebhookDeliveryIntegrationTest extends WebhookIntegrationTestSupport {
         post(site, "/v1/webhook_endpoints/" + id + "/ping").exchange().expectStatus().isAccepted();
         awaitRequests("/metrics", 1);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String metrics = web.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(16 << 20)).build()
-                    .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                    .expectBody(String.class).returnResult().getResponseBody();
+            String metrics = ManagementSurface.scrape(ManagementSurface.loopback(managementPort), "webhook-service");
             assertThat(metrics).containsPattern("webhooks_deliveries_total\\{[^}]*outcome=\"succeeded\"")
                     .containsPattern("webhooks_attempts_total\\{[^}]*outcome=\"succeeded\",result=\"2xx\"")
                     .containsPattern("webhooks_attempt_duration_seconds_bucket\\{[^}]*outcome=\"succeeded\"");

@@ -336,7 +336,7 @@ public final class WebhookBench {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

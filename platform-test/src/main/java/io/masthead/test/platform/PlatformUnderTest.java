@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,14 +55,24 @@ public final class PlatformUnderTest implements AutoCloseable {
         PemKeys.writePublic(keys.publicKey(), pair.getPublic());
         Services.writeWebhookSecretKey(keys.webhookSecretKeys(), "test-run"); // a new key per run
         List<Services.Definition> onFreePorts = new ArrayList<>();
+        Set<Integer> taken = new HashSet<>();
         for (Services.Definition service : Services.read(root)) {
             if (!Files.isRegularFile(Services.jarOf(root, service))) {
                 throw new IllegalStateException("the jar of " + service.name() + " is missing: "
                         + Services.jarOf(root, service) + " (run the tests through Maven: ./masthead test)");
             }
-            onFreePorts.add(service.withPort(Ports.free()));
+            onFreePorts.add(service.withPorts(freePort(taken), freePort(taken))); // public, management
         }
         this.definitions = List.copyOf(onFreePorts);
+    }
+
+    /** A free port not handed out already. */
+    private static int freePort(Set<Integer> taken) {
+        int port;
+        do {
+            port = Ports.free();
+        } while (!taken.add(port));
+        return port;
     }
 
     /** The platform of this JVM, started on first use and stopped when the JVM exits. */
@@ -124,6 +136,21 @@ public final class PlatformUnderTest implements AutoCloseable {
 
     public String serviceUrl(String name) {
         return "http://localhost:" + definition(name).port();
+    }
+
+    /** The service's public port ({@link #serviceUrl}). */
+    public int port(String name) {
+        return definition(name).port();
+    }
+
+    /** The port of the service's management endpoints ({@code /actuator/...}), bound to loopback. */
+    public int managementPort(String name) {
+        return definition(name).managementPort();
+    }
+
+    /** The names of the services running, as in {@code deploy/local/services.properties}. */
+    public List<String> serviceNames() {
+        return definitions.stream().map(Services.Definition::name).toList();
     }
 
     /** The secret key of the test-mode dev site the gateway created at start-up. */

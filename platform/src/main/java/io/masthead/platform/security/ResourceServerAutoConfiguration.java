@@ -67,7 +67,10 @@ public class ResourceServerAutoConfiguration {
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .authorizeExchange(ex -> ex
-                        .pathMatchers("/actuator/**", "/v3/api-docs/**", "/v3/api-docs").permitAll()
+                        // /actuator/** is served on the management port only (ManagementPortDefaults): on the
+                        // public port those paths are unknown, and answer 404 rather than 401
+                        .pathMatchers("/actuator/**", "/livez", "/readyz", "/v3/api-docs/**", "/v3/api-docs")
+                        .permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> {

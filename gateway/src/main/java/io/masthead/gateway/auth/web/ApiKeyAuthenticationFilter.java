@@ -21,8 +21,8 @@ import reactor.core.publisher.Mono;
  * Authenticates every {@code /v1} request, routed or served by the gateway itself, by its
  * {@code Authorization: Bearer sk_...} key. On success the caller (the site's admin) is put in the
  * exchange and the key is replaced by a short-lived internal token; the key is never forwarded.
- * Requests outside {@code /v1} (actuator, OpenAPI, Swagger UI) need no key and lose any
- * {@code Authorization} header they carry.
+ * Requests outside {@code /v1} (OpenAPI, Swagger UI, probes; management endpoints on the management port)
+ * need no key and lose any {@code Authorization} header they carry.
  */
 public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
