@@ -102,7 +102,7 @@ public final class SchemaRegistry {
             return contentId.asLong();
         }
         if (status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 429) {
-            // 409: a rule (compatibility, validity) refuses this schema; 400/422: not a valid schema
+            // 400 RuleViolationException: a rule (compatibility, validity) refuses this schema; 409/422 likewise
             throw new Refused(status, "the registry refused schema " + artifactId + " (HTTP " + status + "): "
                     + abbreviate(response.body()));
         }
