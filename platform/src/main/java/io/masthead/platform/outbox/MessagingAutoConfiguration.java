@@ -1,5 +1,6 @@
 package io.masthead.platform.outbox;
 
+import io.masthead.platform.consumer.DeadLetters;
 import io.masthead.platform.inbox.Inbox;
 import io.masthead.platform.kafka.SchemaRegistry;
 import io.masthead.platform.kafka.TopicDefinition;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -86,13 +88,17 @@ public class MessagingAutoConfiguration {
                 topics, interceptor.getIfAvailable(() -> RelayInterceptor.NONE), meters);
     }
 
-    /** Creates each declared {@link TopicDefinition} at start-up (existing topics are left as they are). */
+    /**
+     * Creates each declared {@link TopicDefinition} and its dead-letter topic {@code <name>.dlt} (same partitions) at
+     * start-up; existing topics are left as they are.
+     */
     @Bean
     @ConditionalOnBean(KafkaAdmin.class)
     KafkaAdmin.NewTopics mastheadTopics(ObjectProvider<TopicDefinition> topics, Environment env) {
         int replicas = env.getProperty("masthead.kafka.replication-factor", Integer.class, 1);
         return new KafkaAdmin.NewTopics(topics.orderedStream()
-                .map(t -> TopicBuilder.name(t.name()).partitions(t.partitions()).replicas(replicas).build())
+                .flatMap(t -> Stream.of(t.name(), DeadLetters.topicOf(t.name()))
+                        .map(name -> TopicBuilder.name(name).partitions(t.partitions()).replicas(replicas).build()))
                 .toArray(NewTopic[]::new));
     }
 }
