@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -72,14 +73,18 @@ public class MessagingAutoConfiguration {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, env.getProperty("spring.application.name", "service") + "-relay");
         Map<String, Object> adminConfig = kafka.buildAdminProperties();
         Topics topics = topic -> {
-            try (Admin admin = Admin.create(adminConfig)) {
-                admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS);
+            Admin admin = Admin.create(adminConfig);
+            try {
+                admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(10_000)).allTopicNames()
+                        .get(15, TimeUnit.SECONDS);
                 return true;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     return false;
                 }
                 throw e;
+            } finally {
+                admin.close(Duration.ZERO); // never wait for Kafka here: while it is away, the round fails and retries
             }
         };
         return new OutboxRelay(properties, env.getRequiredProperty("spring.flyway.url"),
