@@ -8,9 +8,11 @@ import io.masthead.events.customer.CustomerCreated;
 import io.masthead.events.customer.CustomerUpdated;
 import io.masthead.platform.inbox.Inbox;
 import io.masthead.platform.kafka.EventHeaders;
+import io.masthead.platform.kafka.SchemaRegistry;
 import io.masthead.platform.outbox.OutboxProperties;
 import io.masthead.platform.outbox.OutboxRelay;
 import io.masthead.platform.outbox.RelayInterceptor;
+import io.masthead.platform.outbox.Topics;
 import io.masthead.test.engines.DatabaseCoordinates;
 import io.masthead.test.engines.Engines;
 import io.masthead.test.kafka.TopicProbe;
@@ -223,11 +225,13 @@ class OutboxResilienceIntegrationTest {
     @Test
     void onlyOneRelayIsActivePerDatabaseAndAStandbyTakesOver() {
         DatabaseCoordinates database = Engines.shared().postgres().database("customers_resilience");
-        MockProducer<String, org.apache.avro.specific.SpecificRecord> unused = new MockProducer<>();
+        MockProducer<String, byte[]> unused = new MockProducer<>();
         OutboxRelay standby = new OutboxRelay(
-                new OutboxProperties(true, 500, Duration.ofSeconds(1), Duration.ofMillis(200), 7262657),
-                database.jdbcUrl(), database.username(), database.password(), () -> unused, RelayInterceptor.NONE,
-                new SimpleMeterRegistry());
+                new OutboxProperties(true, 500, Duration.ofSeconds(1), Duration.ofMillis(200), 7262657, 5,
+                        Duration.ofSeconds(1)),
+                database.jdbcUrl(), database.username(), database.password(), () -> unused,
+                new SchemaRegistry(Engines.shared().registry().url(), Duration.ofSeconds(5)), Topics.ANY,
+                RelayInterceptor.NONE, new SimpleMeterRegistry());
         standby.start();
         try {
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !standby.isActive());

@@ -20,14 +20,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Explicit wiring of the worker, the HTTP client, the SSRF guard, the encryption of secrets at rest and the
- * consumer's error handling.
+ * Explicit wiring of the worker, the HTTP client, the SSRF guard and the encryption of secrets at rest. The
+ * consumer's error handling (retries, dead letters) is the platform's ({@code ConsumerAutoConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 class WebhookConfiguration {
@@ -121,17 +119,5 @@ class WebhookConfiguration {
                         properties.lease(),
                         WebhookSender.longestAttempt(properties.connectTimeout(), properties.responseTimeout()),
                         properties.pollInterval(), properties.dispatcherEnabled()));
-    }
-
-    /**
-     * A record whose intake fails (the database is down, say) is retried with backoff for as long as it takes:
-     * skipping it would lose webhooks. Only records that cannot be decoded at all are logged and skipped.
-     */
-    @Bean
-    DefaultErrorHandler kafkaErrorHandler() {
-        ExponentialBackOff backOff = new ExponentialBackOff(200, 2);
-        backOff.setMaxInterval(10_000);
-        return new DefaultErrorHandler((record, error) -> log.error("Skipping {}/{}@{}: it cannot be decoded",
-                record.topic(), record.partition(), record.offset(), error), backOff);
     }
 }

@@ -1,5 +1,6 @@
 package io.masthead.platform.kafka;
 
+import io.masthead.platform.consumer.PoisonRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,20 +15,30 @@ public final class EventHeaders {
     private EventHeaders() {
     }
 
+    /** @throws PoisonRecordException when the header is missing or not a UUID (the record can never be applied) */
     public static UUID eventId(ConsumerRecord<?, ?> record) {
-        return UUID.fromString(required(record, EVENT_ID));
+        String value = required(record, EVENT_ID);
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonRecordException(where(record) + " has an " + EVENT_ID + " header that is not a UUID", e);
+        }
     }
 
+    /** @throws PoisonRecordException when the header is missing */
     public static String eventType(ConsumerRecord<?, ?> record) {
         return required(record, EVENT_TYPE);
     }
 
     private static String required(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
-        if (header == null) {
-            throw new IllegalArgumentException("record " + record.topic() + "/" + record.partition() + "@"
-                    + record.offset() + " has no " + name + " header");
+        if (header == null || header.value() == null) {
+            throw new PoisonRecordException(where(record) + " has no " + name + " header");
         }
         return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String where(ConsumerRecord<?, ?> record) {
+        return "record " + record.topic() + "/" + record.partition() + "@" + record.offset();
     }
 }

@@ -1,15 +1,24 @@
 package io.masthead.platform.outbox;
 
+import io.masthead.platform.consumer.DeadLetters;
 import io.masthead.platform.inbox.Inbox;
-import io.masthead.platform.kafka.AvroSerdeConfig;
+import io.masthead.platform.kafka.SchemaRegistry;
 import io.masthead.platform.kafka.TopicDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -57,9 +66,9 @@ public class MessagingAutoConfiguration {
             MeterRegistry meters, ObjectProvider<RelayInterceptor> interceptor) {
         String registryUrl = env.getRequiredProperty("masthead.registry.url");
         Map<String, Object> config = kafka.buildProducerProperties();
-        config.putAll(AvroSerdeConfig.serializer(registryUrl));
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerdeConfig.SERIALIZER);
+        // the relay sends the wire format as written (magic byte, schema id, the row's Avro bytes)
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
@@ -68,19 +77,39 @@ public class MessagingAutoConfiguration {
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, env.getProperty("spring.application.name", "service") + "-relay");
+        Map<String, Object> adminConfig = kafka.buildAdminProperties();
+        Topics topics = topic -> {
+            Admin admin = Admin.create(adminConfig);
+            try {
+                admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(10_000)).allTopicNames()
+                        .get(15, TimeUnit.SECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    return false;
+                }
+                throw e;
+            } finally {
+                admin.close(Duration.ZERO); // never wait for Kafka here: while it is away, the round fails and retries
+            }
+        };
         return new OutboxRelay(properties, env.getRequiredProperty("spring.flyway.url"),
                 env.getProperty("spring.flyway.user"), env.getProperty("spring.flyway.password"),
-                () -> new KafkaProducer<String, SpecificRecord>(config), interceptor.getIfAvailable(() -> RelayInterceptor.NONE),
-                meters);
+                () -> new KafkaProducer<String, byte[]>(config), new SchemaRegistry(registryUrl, Duration.ofSeconds(10)),
+                topics, interceptor.getIfAvailable(() -> RelayInterceptor.NONE), meters);
     }
 
-    /** Creates each declared {@link TopicDefinition} at start-up (existing topics are left as they are). */
+    /**
+     * Creates each declared {@link TopicDefinition} and its dead-letter topic {@code <name>.dlt} (same partitions) at
+     * start-up; existing topics are left as they are.
+     */
     @Bean
     @ConditionalOnBean(KafkaAdmin.class)
     KafkaAdmin.NewTopics mastheadTopics(ObjectProvider<TopicDefinition> topics, Environment env) {
         int replicas = env.getProperty("masthead.kafka.replication-factor", Integer.class, 1);
         return new KafkaAdmin.NewTopics(topics.orderedStream()
-                .map(t -> TopicBuilder.name(t.name()).partitions(t.partitions()).replicas(replicas).build())
+                .flatMap(t -> Stream.of(t.name(), DeadLetters.topicOf(t.name()))
+                        .map(name -> TopicBuilder.name(name).partitions(t.partitions()).replicas(replicas).build()))
                 .toArray(NewTopic[]::new));
     }
 }
