@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * webhook-service started as a whole application on the shared engines, for tests that stop and start it
@@ -35,6 +36,16 @@ public final class StandaloneService {
         // as command-line arguments: they win over application.yml (builder "properties" would not)
         String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        return new SpringApplicationBuilder(WebhookServiceApplication.class).run(arguments);
+        // Reactor Netty's global resources are shared by every application of this JVM: an instance that disposed
+        // them when it closed would stop the servers of the others (the shared test context's management port).
+        // Deployed, each service is its own process; here each standalone instance gets loops of its own.
+        return new SpringApplicationBuilder(WebhookServiceApplication.class)
+                .initializers(context -> ((org.springframework.context.support.GenericApplicationContext) context)
+                        .registerBean(ReactorResourceFactory.class, () -> {
+                            ReactorResourceFactory own = new ReactorResourceFactory();
+                            own.setUseGlobalResources(false);
+                            return own;
+                        }))
+                .run(arguments);
     }
 }
