@@ -20,7 +20,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -35,8 +34,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  *   <li>A record that failed for any reason but poison is retried with exponential backoff
  *       ({@code masthead.consumer.initial-backoff}, {@code multiplier}, capped at {@code max-backoff}), without
  *       end: the container seeks back to it, so its partition waits and no offset is committed past it.</li>
- *   <li>Poison ({@link PoisonRecordException} anywhere in the cause chain, or a
- *       {@link DataIntegrityViolationException}: the record's own data breaks a constraint) is not retried: it is
+ *   <li>Poison ({@link PoisonRecordException} anywhere in the cause chain; the inbox turns a database refusal the
+ *       record's own data causes into one) is not retried: it is
  *       written to {@code <topic>.dlt} by the {@link DeadLetterPublisher}, then its offset is committed.</li>
  * </ul>
  *
@@ -84,9 +83,9 @@ public class ConsumerAutoConfiguration {
         DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, backOff);
         // replaces spring-kafka's defaults (which treat every DeserializationException as fatal: a registry outage
         // would then dead-letter good records)
-        handler.setClassifications(Map.of(
-                PoisonRecordException.class, false,
-                DataIntegrityViolationException.class, false), true);
+        // (a database refusal is poison only when the record's own data causes it: Inbox maps those to
+        // PoisonRecordException; a foreign-key or unique violation can be a race and is retried)
+        handler.setClassifications(Map.of(PoisonRecordException.class, false), true);
         handler.setLogLevel(KafkaException.Level.WARN);
         handler.setRetryListeners(new RetryListener() {
             @Override

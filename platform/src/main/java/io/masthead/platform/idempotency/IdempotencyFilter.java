@@ -106,7 +106,15 @@ public class IdempotencyFilter implements WebFilter, Ordered {
         return DataBufferUtils.join(exchange.getRequest().getBody(), maxBody)
                 .map(IdempotencyFilter::bytesOf)
                 .defaultIfEmpty(new byte[0])
-                .flatMap(body -> handle(exchange, chain, caller.siteId(), key, body, 1));
+                .flatMap(body -> handle(exchange, chain, caller.siteId(), scoped(caller, key), body, 1));
+    }
+
+    /**
+     * The key as stored: a site's admin keys as given, an end customer's in a space of that customer's own, so that
+     * no caller can replay (or learn of) a response stored for another with the same key, path and body.
+     */
+    static String scoped(Caller caller, String key) {
+        return caller.isAdmin() ? key : "customer:" + caller.customerId() + ":" + key;
     }
 
     private Mono<Void> handle(ServerWebExchange exchange, WebFilterChain chain, String siteId, String key,

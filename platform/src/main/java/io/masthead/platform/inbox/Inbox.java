@@ -1,5 +1,6 @@
 package io.masthead.platform.inbox;
 
+import io.masthead.platform.consumer.PoisonRecordException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -35,7 +36,7 @@ public class Inbox {
                 .bind("consumer", consumer).bind("eventId", eventId)
                 .fetch().rowsUpdated()
                 .flatMap(inserted -> inserted == 1 ? effects.then(Mono.just(true)) : Mono.just(false));
-        return transactions.transactional(work);
+        return transactions.transactional(work).onErrorMap(Inbox::poisonIfTheDataIsAtFault);
     }
 
     /**
@@ -57,6 +58,25 @@ public class Inbox {
                 .map(row -> row.get("event_id", UUID.class)).all()
                 .collect(HashSet<UUID>::new, Set::add)
                 .flatMap(fresh -> effects.apply(Set.copyOf(fresh))));
-        return transactions.transactional(work);
+        return transactions.transactional(work).onErrorMap(Inbox::poisonIfTheDataIsAtFault);
+    }
+
+    /**
+     * A database refusal that the record's own data causes, whenever it is applied (a data exception, SQLSTATE class
+     * 22; a not-null or check violation, 23502 and 23514), makes the record poison. Foreign-key and unique
+     * violations (23503, 23505) and everything else can come from a race with another writer: they stay transient,
+     * so the record is retried and its partition waits, instead of going to the dead-letter topic.
+     */
+    static Throwable poisonIfTheDataIsAtFault(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.r2dbc.spi.R2dbcException r2dbc && r2dbc.getSqlState() != null) {
+                String state = r2dbc.getSqlState();
+                if (state.startsWith("22") || state.equals("23502") || state.equals("23514")) {
+                    return new PoisonRecordException("refused by the database (SQLSTATE " + state + ")", error);
+                }
+                return error;
+            }
+        }
+        return error;
     }
 }

@@ -45,9 +45,9 @@ public final class AcceptableResponseFilter implements WebFilter, Ordered {
                 List.of(new Violation("Accept", "must admit application/json")));
     }
 
-    /** After the request's text is checked, before authentication and idempotency. */
+    /** After authentication and the request's text, before idempotency and every handler. */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 30;
+        return RequestTextFilter.AFTER_AUTHENTICATION + 1;
     }
 }

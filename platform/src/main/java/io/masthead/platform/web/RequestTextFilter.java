@@ -24,6 +24,12 @@ public final class RequestTextFilter implements WebFilter, Ordered {
 
     public static final int MAX_QUERY_VALUE = 1_000;
 
+    /**
+     * After authentication (services: Spring Security's chain at -100; the gateway: its API key filter at -50), so a
+     * caller without valid credentials learns nothing but 401; before idempotency (0) and every handler.
+     */
+    public static final int AFTER_AUTHENTICATION = -40;
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         List<Violation> violations = new ArrayList<>();
@@ -67,9 +73,9 @@ public final class RequestTextFilter implements WebFilter, Ordered {
                 exchange.getRequest().getPath().value(), violations);
     }
 
-    /** Right after the request id is set, before authentication and idempotency. */
+    /** See {@link #AFTER_AUTHENTICATION}. */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 25;
+        return AFTER_AUTHENTICATION;
     }
 }

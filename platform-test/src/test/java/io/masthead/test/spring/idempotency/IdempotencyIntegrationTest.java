@@ -305,6 +305,28 @@ class IdempotencyIntegrationTest {
     }
 
     @Test
+    void aCustomersKeysAreItsOwnSoNoOtherCallerReplaysItsResponse() {
+        String key = UUID.randomUUID().toString();
+        String name = "scoped-" + key;
+        java.util.function.Function<String, ResponseEntity<String>> as = token -> http().post().uri("/v1/things")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token).header("Idempotency-Key", key)
+                .bodyValue(thing(name)).exchangeToMono(r -> r.toEntity(String.class)).block(WAIT);
+
+        ResponseEntity<String> alice = as.apply(TestTokens.customer(SITE, "cus_alice"));
+        ResponseEntity<String> bob = as.apply(TestTokens.customer(SITE, "cus_bob"));
+        ResponseEntity<String> admin = as.apply(TestTokens.admin(SITE));
+        ResponseEntity<String> aliceAgain = as.apply(TestTokens.customer(SITE, "cus_alice"));
+
+        for (ResponseEntity<String> first : List.of(alice, bob, admin)) {
+            assertThat(first.getStatusCode().value()).isEqualTo(201);
+            assertThat(first.getHeaders().getFirst("Idempotent-Replayed")).isNull();
+        }
+        assertThat(things(name)).as("each caller's request ran once, none got another's response").isEqualTo(3);
+        assertThat(aliceAgain.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(aliceAgain.getBody()).isEqualTo(alice.getBody());
+    }
+
+    @Test
     void aBodyOverTheLimitIs413WithNothingStoredAndTheServiceCarriesOn() {
         String key = UUID.randomUUID().toString();
         String huge = thing("x".repeat(2 << 20));
