@@ -31,6 +31,8 @@ public final class PlatformUnderTest implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PlatformUnderTest.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    /** The Idempotency-Key lease of the services under test (shorter than deployed, so crash tests are short). */
+    public static final Duration IDEMPOTENCY_LEASE = Duration.ofSeconds(10);
     private static PlatformUnderTest shared;
 
     private final Path root;
@@ -100,7 +102,9 @@ public final class PlatformUnderTest implements AutoCloseable {
         ChildProcess process = ChildProcess.start(service.name(),
                 Services.command(root, Services.copyJar(root, service, work.resolve("jars")), service, definitions,
                         engines,
-                        keys, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), List.of()), root,
+                        keys, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), List.of(
+                                // a claim a killed service leaves is taken over after this (30 s deployed)
+                                "--masthead.idempotency.lease=" + IDEMPOTENCY_LEASE.toSeconds() + "s")), root,
                 work.resolve("logs").resolve(service.name() + ".log"), Map.of());
         running.put(service.name(), process);
     }
