@@ -1,23 +1,14 @@
 package io.masthead.customer;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.junit.ArchTests;
+import io.masthead.test.architecture.ServiceArchitecture;
 
 @AnalyzeClasses(packages = "io.masthead.customer", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule domainModelIsPlainJava = noClasses().that().resideInAPackage("..model..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.r2dbc..",
-                    "org.apache.kafka..", "reactor..", "tools.jackson..", "io.masthead.events..")
-            .because("business rules are tested without Spring, the database or Kafka");
-
-    @ArchTest
-    static final ArchRule webDoesNotReachIntoTheDatabase = noClasses().that().resideInAPackage("..web..")
-            .should().dependOnClassesThat().resideInAPackage("..infrastructure..")
-            .because("HTTP handlers go through the application services");
+    static final ArchTests serviceShape = ArchTests.in(ServiceArchitecture.class);
 }

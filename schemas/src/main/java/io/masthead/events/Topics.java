@@ -24,7 +24,12 @@ public enum Topics {
             "organization.created", OrganizationCreated.getClassSchema(),
             "organization.updated", OrganizationUpdated.getClassSchema(),
             "address.created", AddressCreated.getClassSchema(),
-            "address.updated", AddressUpdated.getClassSchema()));
+            "address.updated", AddressUpdated.getClassSchema())),
+
+    SUBSCRIPTIONS("subscriptions.v1", 12, "subscription-service", Map.ofEntries(
+            // product.*, plan.* and subscription.* events, keyed by the customer id (the product id for catalog
+            // events, which concern no customer)
+            ));
 
     private final String topicName;
     private final int partitions;

@@ -5,7 +5,7 @@ import io.masthead.customer.address.infrastructure.AddressRepository;
 import io.masthead.customer.address.model.Address;
 import io.masthead.customer.address.model.AddressDetails;
 import io.masthead.customer.customer.infrastructure.CustomerRepository;
-import io.masthead.customer.events.EventHeaderFactory;
+import io.masthead.platform.events.EventHeaderFactory;
 import io.masthead.customer.shared.infrastructure.Constraints;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.outbox.AggregateLock;

@@ -4,7 +4,7 @@ import io.masthead.customer.customer.infrastructure.CustomerEvents;
 import io.masthead.customer.customer.infrastructure.CustomerRepository;
 import io.masthead.customer.customer.model.Customer;
 import io.masthead.customer.customer.model.CustomerProfile;
-import io.masthead.customer.events.EventHeaderFactory;
+import io.masthead.platform.events.EventHeaderFactory;
 import io.masthead.customer.organization.infrastructure.OrganizationRepository;
 import io.masthead.customer.shared.infrastructure.Constraints;
 import io.masthead.platform.id.Ids;

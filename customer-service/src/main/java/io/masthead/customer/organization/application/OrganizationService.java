@@ -1,6 +1,6 @@
 package io.masthead.customer.organization.application;
 
-import io.masthead.customer.events.EventHeaderFactory;
+import io.masthead.platform.events.EventHeaderFactory;
 import io.masthead.customer.organization.infrastructure.OrganizationEvents;
 import io.masthead.customer.organization.infrastructure.OrganizationRepository;
 import io.masthead.customer.organization.model.Organization;
