@@ -397,10 +397,11 @@ class DueWorkIntegrationTest {
         StepVerifier.create(siteClocks.activity("site_unclocked")).expectNext(0L).verifyComplete();
 
         dueWork.schedule(clocked, false, RECORD, "a1", t0, null).block(WAIT);
-        dueWork.schedule(clocked, false, RECORD, "a2", t0.plusSeconds(1), null).block(WAIT);
+        dueWork.schedule(clocked, false, RECORD, "a2", t0, null).block(WAIT); // with a1: one group of two
+        dueWork.schedule(clocked, false, RECORD, "a4", t0.plusSeconds(1), null).block(WAIT);
         dueWork.schedule("site_unclocked", false, RECORD, "a3", t0, null).block(WAIT);
-        StepVerifier.create(runner.drain(clocked, t0.plus(Duration.ofDays(1)))).expectNext(2).verifyComplete();
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(2L).verifyComplete();
+        StepVerifier.create(runner.drain(clocked, t0.plus(Duration.ofDays(1)))).expectNext(3).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(3L).verifyComplete();
         runner.runOnce().block(WAIT);
         assertThat(log("site_unclocked")).hasSize(1);
         assertThat(count("SELECT count(*) AS n FROM site_clocks WHERE site_id = 'site_unclocked'")).isZero();
@@ -409,12 +410,12 @@ class DueWorkIntegrationTest {
         UUID first = UUID.randomUUID();
         StepVerifier.create(inbox.process("sample", first, header(first, clocked, false), Mono.empty()))
                 .expectNext(true).verifyComplete();
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(3L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
         StepVerifier.create(inbox.process("sample", first, header(first, clocked, false), Mono.empty()))
                 .expectNext(false).verifyComplete();
         UUID live = UUID.randomUUID();
         inbox.process("sample", live, header(live, clocked, true), Mono.empty()).block(WAIT);
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(3L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
 
         // a batch: once per site with fresh events
         Map<UUID, EventHeader> batch = new LinkedHashMap<>();
@@ -425,13 +426,13 @@ class DueWorkIntegrationTest {
         batch.put(first, header(first, clocked, false)); // already applied
         StepVerifier.create(inbox.processAll("sample", batch, fresh -> Mono.just(fresh.size())))
                 .expectNext(3).verifyComplete();
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(5L).verifyComplete();
 
         // effects that fail roll the count back with them
         UUID failing = UUID.randomUUID();
         StepVerifier.create(inbox.process("sample", failing, header(failing, clocked, false),
                 Mono.error(new IllegalStateException("no")))).expectError().verify(WAIT);
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(5L).verifyComplete();
     }
 
     // --- outbox pending
