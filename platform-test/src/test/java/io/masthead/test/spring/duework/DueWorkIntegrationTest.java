@@ -23,6 +23,7 @@ import io.masthead.test.spring.MastheadIntegrationTest;
 import io.masthead.test.spring.duework.DueWorkSampleApplication.FlakyHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -280,6 +282,24 @@ class DueWorkIntegrationTest {
     }
 
     @Test
+    void anItemMovedAfterItWasClaimedIsLeftByThatClaimAndRunsAtItsNewTime() {
+        DueWorkRunner oneAtATime = runner(withConcurrency(1, 100));
+        // one claim takes both; the first one's handler moves the second before the runner gets to it
+        dueWork.schedule("site_live", true, RECORD, "mover", t0.minusSeconds(2), "move=moved").block(WAIT);
+        dueWork.schedule("site_live", true, RECORD, "moved", t0.minusSeconds(1), null).block(WAIT);
+
+        StepVerifier.create(oneAtATime.runOnce()).expectNext(1).verifyComplete();
+        assertThat(log("site_live")).extracting(r -> r.get("key")).containsExactly("mover");
+        ScheduledItem moved = dueWork.find(RECORD, "moved").block(WAIT);
+        assertThat(moved.item().dueAt()).isEqualTo(t0.minusSeconds(2).plus(Duration.ofDays(1)));
+        assertThat(processed(RECORD, "skipped")).isGreaterThanOrEqualTo(1);
+
+        clock.advance(Duration.ofDays(1));
+        StepVerifier.create(oneAtATime.runOnce()).expectNext(1).verifyComplete();
+        assertThat(log("site_live")).extracting(r -> r.get("key")).containsExactly("mover", "moved");
+    }
+
+    @Test
     void twoRunnersNeverRunTheSameItem() throws Exception {
         int items = 400;
         Flux.range(0, items)
@@ -417,6 +437,16 @@ class DueWorkIntegrationTest {
         inbox.process("sample", live, header(live, clocked, true), Mono.empty()).block(WAIT);
         StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
 
+        // a consumed record: the event id from its Kafka header, the site from its value's header
+        UUID consumed = UUID.randomUUID();
+        ConsumerRecord<String, Object> record = new ConsumerRecord<>("t", 0, 0L, "k",
+                event(clocked).payload());
+        OrganizationCreated value = (OrganizationCreated) record.value();
+        value.getHeader().setEventId(consumed.toString());
+        record.headers().add("event_id", consumed.toString().getBytes(StandardCharsets.UTF_8));
+        StepVerifier.create(inbox.process("sample", record, Mono.empty())).expectNext(true).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(5L).verifyComplete();
+
         // a batch: once per site with fresh events
         Map<UUID, EventHeader> batch = new LinkedHashMap<>();
         for (String site : List.of(clocked, clocked, "site_unclocked")) {
@@ -426,13 +456,13 @@ class DueWorkIntegrationTest {
         batch.put(first, header(first, clocked, false)); // already applied
         StepVerifier.create(inbox.processAll("sample", batch, fresh -> Mono.just(fresh.size())))
                 .expectNext(3).verifyComplete();
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(5L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(6L).verifyComplete();
 
         // effects that fail roll the count back with them
         UUID failing = UUID.randomUUID();
         StepVerifier.create(inbox.process("sample", failing, header(failing, clocked, false),
                 Mono.error(new IllegalStateException("no")))).expectError().verify(WAIT);
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(5L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(6L).verifyComplete();
     }
 
     // --- outbox pending
