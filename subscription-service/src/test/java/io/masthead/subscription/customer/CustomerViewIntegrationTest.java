@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.masthead.events.customer.Customer;
+import io.masthead.platform.consumer.DeadLetters;
 import io.masthead.platform.id.Ids;
+import io.masthead.platform.kafka.EventHeaders;
+import io.masthead.test.kafka.TopicProbe;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
@@ -186,5 +192,34 @@ class CustomerViewIntegrationTest extends CustomerViewTestSupport {
                 .jsonPath("$.errors[0].message").value(message -> assertThat((String) message)
                         .startsWith("is not an address of customer"));
         assertThat(customerService.received("/v1/addresses/" + address)).isEmpty();
+    }
+
+    @Test
+    void aSnapshotTheViewCanNeverKeepIsDeadLetteredAndTheCustomersLaterEventsStillApply() {
+        String site = newSite();
+        String customer = customerId();
+        String address = addressId();
+        events.customerCreated(site, CustomerEvents.customer(customer, at("2026-03-01T10:00:00.000Z"))
+                .setEmail("before@example.com").build());
+        String poison = events.addressCreated(site, CustomerEvents.address(address, customer, "office",
+                at("2026-03-01T10:01:00.000Z")).build());
+        events.customerUpdated(site, CustomerEvents.customer(customer, at("2026-03-01T10:00:00.000Z"))
+                .setUpdatedAt(at("2026-03-01T10:02:00.000Z")).setEmail("after@example.com").build());
+
+        await().atMost(TIMEOUT).until(() -> customerRow(site, customer)
+                .map(row -> "after@example.com".equals(row.get("email"))).orElse(false));
+
+        assertThat(addressRow(site, address)).isEmpty();
+        try (TopicProbe<byte[]> deadLetters = TopicProbe.raw(DeadLetters.topicOf(CustomerEvents.TOPIC))) {
+            ConsumerRecord<String, byte[]> dead = deadLetters.awaitOne(record -> poison.equals(
+                    header(record, EventHeaders.EVENT_ID)), TIMEOUT);
+            assertThat(header(dead, DeadLetters.GROUP)).isEqualTo("subscription-customer-view-it");
+            assertThat(header(dead, DeadLetters.REASON)).contains("not a snapshot the customer view can keep");
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
