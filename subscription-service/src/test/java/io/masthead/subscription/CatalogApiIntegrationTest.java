@@ -60,6 +60,9 @@ class CatalogApiIntegrationTest {
     @Autowired
     TransactionalOperator transaction;
 
+    @Autowired
+    io.masthead.platform.time.SiteClocks siteClocks;
+
     @BeforeAll
     static void openProbe() {
         topic = TopicProbe.avro("subscriptions.v1");
@@ -589,6 +592,24 @@ class CatalogApiIntegrationTest {
         get("/v1/products/" + product).expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo("Mine");
         get("/v1/plans/" + plan).expectStatus().isOk().expectBody().jsonPath("$.amount").isEqualTo(1900);
         assertThat(rows("products", other)).isZero();
+    }
+
+    @Test
+    void aTestSitesCatalogLivesInItsSiteTime() {
+        String site = SITE + "_clock";
+        java.time.Instant simulated = java.time.Instant.parse("2031-01-31T12:00:00Z");
+        siteClocks.freeze(site, simulated).block();
+        Map<?, ?> product = created(send("POST", "/v1/products", site, "{\"name\": \"In simulated time\"}"));
+        assertThat(product.get("created_at")).isEqualTo("2031-01-31T12:00:00Z");
+        String plan = createPlan(site, product.get("id").toString(), "");
+        siteClocks.freeze(site, simulated.plusSeconds(3600)).block();
+        send("PATCH", "/v1/plans/" + plan, site, "{\"nickname\": \"Later\"}").expectStatus().isOk().expectBody()
+                .jsonPath("$.created_at").isEqualTo("2031-01-31T12:00:00Z")
+                .jsonPath("$.updated_at").isEqualTo("2031-01-31T13:00:00Z");
+        PlanUpdated event = event(topic.awaitOne(TopicProbe.<Object>key(product.get("id").toString())
+                .and(TopicProbe.valueOfType(PlanUpdated.class))), PlanUpdated.class);
+        assertThat(event.getHeader().getOccurredAt()).isEqualTo(simulated.plusSeconds(3600));
+        assertThat(event.getHeader().getLivemode()).isFalse();
     }
 
     @Test
