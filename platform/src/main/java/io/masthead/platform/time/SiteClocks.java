@@ -41,10 +41,9 @@ public class SiteClocks {
                         INSERT INTO site_clocks (site_id, simulated_at, set_at_wall, frozen)
                         VALUES (:site, GREATEST(:at, :wall), :wall, :frozen)
                         ON CONFLICT (site_id) DO UPDATE
-                           SET simulated_at = GREATEST(:at, """ + CURRENT + """
-                        ),
+                           SET simulated_at = GREATEST(:at, {CURRENT}),
                                set_at_wall = :wall,
-                               frozen = :frozen""")
+                               frozen = :frozen""".replace("{CURRENT}", CURRENT))
                 .bind("site", siteId)
                 .bind("at", Rows.timestamp(at))
                 .bind("wall", Rows.timestamp(Timestamps.now(clock)))
@@ -65,11 +64,15 @@ public class SiteClocks {
     }
 
     /**
-     * Counts one unit of activity of a test-mode site, in the caller's transaction: one UPDATE of the site's row,
-     * which changes nothing (and writes nothing) for a site without a clock.
+     * Counts {@code units} of activity of a test-mode site, in the caller's transaction: one UPDATE of the site's
+     * row, which changes nothing (and writes nothing) for a site without a clock. Nothing at all for 0 units.
      */
-    public Mono<Void> countActivity(String siteId) {
-        return db.sql("UPDATE site_clocks SET activity = activity + 1 WHERE site_id = :site").bind("site", siteId)
+    public Mono<Void> countActivity(String siteId, long units) {
+        if (units <= 0) {
+            return Mono.empty();
+        }
+        return db.sql("UPDATE site_clocks SET activity = activity + :units WHERE site_id = :site")
+                .bind("site", siteId).bind("units", units)
                 .fetch().rowsUpdated().then();
     }
 }
