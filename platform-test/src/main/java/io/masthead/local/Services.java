@@ -150,6 +150,7 @@ public final class Services {
                 // settings for this machine only, e.g. loopback webhook endpoints (deploy/local/<name>.yml)
                 "--spring.config.additional-location=optional:file:"
                         + root.resolve("deploy/local/" + service.name() + ".yml")));
+        command.addAll(otherServices(service, all));
         if (service.name().equals(WEBHOOK_SERVICE)) {
             command.add("--masthead.webhooks.secret-encryption.keys-location=" + keys.webhookSecretKeys().toUri());
         }
@@ -164,6 +165,23 @@ public final class Services {
         }
         command.addAll(extraArguments);
         return command;
+    }
+
+    /**
+     * Where the other services' APIs are, for a service that asks one of them (e.g. subscription-service asks
+     * customer-service for a customer it has no event of yet): {@code --masthead.services.<name>.uri=...} for every
+     * service but the gateway and itself. The gateway learns them as its routes instead.
+     */
+    public static List<String> otherServices(Definition service, List<Definition> all) {
+        List<String> arguments = new ArrayList<>();
+        if (!service.isGateway()) {
+            for (Definition other : all) {
+                if (!other.isGateway() && !other.name().equals(service.name())) {
+                    arguments.add("--masthead.services." + other.name() + ".uri=http://localhost:" + other.port());
+                }
+            }
+        }
+        return arguments;
     }
 
     /**

@@ -53,4 +53,18 @@ class ServicesTest {
         assertThat(new Services.Definition("x", 8084, "x").withPorts(40001, 40002))
                 .isEqualTo(new Services.Definition("x", 40001, 40002, "x"));
     }
+
+    @Test
+    void everyServiceButTheGatewayLearnsWhereTheOtherServicesAre() {
+        Services.Definition gateway = new Services.Definition("gateway", 40000, "gateway");
+        Services.Definition customers = new Services.Definition("customer-service", 40001, "customers");
+        Services.Definition subscriptions = new Services.Definition("subscription-service", 40002, "subscriptions");
+        List<Services.Definition> all = List.of(gateway, customers, subscriptions);
+
+        assertThat(Services.otherServices(subscriptions, all))
+                .containsExactly("--masthead.services.customer-service.uri=http://localhost:40001");
+        assertThat(Services.otherServices(customers, all))
+                .containsExactly("--masthead.services.subscription-service.uri=http://localhost:40002");
+        assertThat(Services.otherServices(gateway, all)).isEmpty();
+    }
 }
