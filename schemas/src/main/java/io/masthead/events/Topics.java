@@ -29,6 +29,15 @@ public enum Topics {
     SUBSCRIPTIONS("subscriptions.v1", 12, "subscription-service", Map.ofEntries(
             // product.*, plan.* and subscription.* events, keyed by the customer id (the product id for catalog
             // events, which concern no customer)
+            Map.entry("subscription.created", io.masthead.events.subscription.SubscriptionCreated.getClassSchema()),
+            Map.entry("subscription.updated", io.masthead.events.subscription.SubscriptionUpdated.getClassSchema()),
+            Map.entry("subscription.renewed", io.masthead.events.subscription.SubscriptionRenewed.getClassSchema()),
+            Map.entry("subscription.canceled", io.masthead.events.subscription.SubscriptionCanceled.getClassSchema()),
+            Map.entry("subscription.expired", io.masthead.events.subscription.SubscriptionExpired.getClassSchema()),
+            Map.entry("subscription.trial_will_end",
+                    io.masthead.events.subscription.SubscriptionTrialWillEnd.getClassSchema()),
+            Map.entry("subscription.renewal_scheduled",
+                    io.masthead.events.subscription.SubscriptionRenewalScheduled.getClassSchema())
             ));
 
     private final String topicName;
