@@ -6,6 +6,12 @@ import io.masthead.events.customer.CustomerCreated;
 import io.masthead.events.customer.CustomerUpdated;
 import io.masthead.events.customer.OrganizationCreated;
 import io.masthead.events.customer.OrganizationUpdated;
+import io.masthead.events.subscription.PlanCreated;
+import io.masthead.events.subscription.PlanDeleted;
+import io.masthead.events.subscription.PlanUpdated;
+import io.masthead.events.subscription.ProductCreated;
+import io.masthead.events.subscription.ProductDeleted;
+import io.masthead.events.subscription.ProductUpdated;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -29,6 +35,12 @@ public enum Topics {
     SUBSCRIPTIONS("subscriptions.v1", 12, "subscription-service", Map.ofEntries(
             // product.*, plan.* and subscription.* events, keyed by the customer id (the product id for catalog
             // events, which concern no customer)
+            Map.entry("product.created", ProductCreated.getClassSchema()),
+            Map.entry("product.updated", ProductUpdated.getClassSchema()),
+            Map.entry("product.deleted", ProductDeleted.getClassSchema()),
+            Map.entry("plan.created", PlanCreated.getClassSchema()),
+            Map.entry("plan.updated", PlanUpdated.getClassSchema()),
+            Map.entry("plan.deleted", PlanDeleted.getClassSchema()),
             Map.entry("subscription.created", io.masthead.events.subscription.SubscriptionCreated.getClassSchema()),
             Map.entry("subscription.updated", io.masthead.events.subscription.SubscriptionUpdated.getClassSchema()),
             Map.entry("subscription.renewed", io.masthead.events.subscription.SubscriptionRenewed.getClassSchema()),
