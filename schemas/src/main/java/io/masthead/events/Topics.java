@@ -6,6 +6,7 @@ import io.masthead.events.customer.CustomerCreated;
 import io.masthead.events.customer.CustomerUpdated;
 import io.masthead.events.customer.OrganizationCreated;
 import io.masthead.events.customer.OrganizationUpdated;
+import io.masthead.events.site.TestClockReady;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -29,7 +30,11 @@ public enum Topics {
     SUBSCRIPTIONS("subscriptions.v1", 12, "subscription-service", Map.ofEntries(
             // product.*, plan.* and subscription.* events, keyed by the customer id (the product id for catalog
             // events, which concern no customer)
-            ));
+            )),
+
+    /** Events about a site itself, keyed by the site id: the test clock's (docs/test-clocks.md). */
+    SITES("sites.v1", 12, "gateway", Map.of(
+            "test_clock.ready", TestClockReady.getClassSchema()));
 
     private final String topicName;
     private final int partitions;
