@@ -12,6 +12,7 @@ import io.masthead.events.subscription.PlanUpdated;
 import io.masthead.events.subscription.ProductCreated;
 import io.masthead.events.subscription.ProductDeleted;
 import io.masthead.events.subscription.ProductUpdated;
+import io.masthead.events.site.TestClockReady;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -50,7 +51,11 @@ public enum Topics {
                     io.masthead.events.subscription.SubscriptionTrialWillEnd.getClassSchema()),
             Map.entry("subscription.renewal_scheduled",
                     io.masthead.events.subscription.SubscriptionRenewalScheduled.getClassSchema())
-            ));
+            )),
+
+    /** Events about a site itself, keyed by the site id: the test clock's (docs/test-clocks.md). */
+    SITES("sites.v1", 12, "gateway", Map.of(
+            "test_clock.ready", TestClockReady.getClassSchema()));
 
     private final String topicName;
     private final int partitions;
