@@ -34,7 +34,8 @@ import org.springframework.stereotype.Component;
  * transaction committed, so the offset is committed after the view changed. Failures are the platform's
  * ({@code ConsumerAutoConfiguration}): a record that did not decode or whose data the database refuses is poison
  * (dead-lettered), anything else is retried and holds the partition. Event types this view does not keep (a type
- * added to the topic later) are skipped.
+ * added to the topic later) are skipped. {@code masthead.customer-view.consumer.enabled=false} keeps the consumer from
+ * starting.
  */
 @Component
 class CustomerEventListener {
@@ -52,7 +53,10 @@ class CustomerEventListener {
     @KafkaListener(id = LISTENER_ID, idIsGroup = false,
             groupId = "${masthead.customer-view.group-id:subscription-service.customer-view}",
             topics = "customers.v1", batch = "false",
-            autoStartup = "${masthead.customer-view.consumer.enabled:true}")
+            autoStartup = "${masthead.customer-view.consumer.enabled:true}",
+            // notices customers.v1 within seconds when it is created after this service started (the local run
+            // starts every service at once; customer-service creates the topic)
+            properties = "metadata.max.age.ms=10000")
     void onEvent(ConsumerRecord<String, Object> record) {
         Change change = change(ConsumedValues.value(record), record);
         if (change == null) {
