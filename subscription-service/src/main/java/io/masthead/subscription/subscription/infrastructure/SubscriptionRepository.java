@@ -214,11 +214,11 @@ public class SubscriptionRepository {
         if (f.customerIds() != null) {
             sql.append(" AND s.customer_id = ANY(:customers)");
         }
-        sql.append("""
-                 AND (CAST(:status AS TEXT) IS NULL OR s.status = :status)
-                 AND (CAST(:plan AS TEXT) IS NULL OR s.plan_id = :plan)
-                 AND (CAST(:createdGte AS TIMESTAMPTZ) IS NULL OR s.created_at >= :createdGte)
-                 AND (CAST(:createdLt AS TIMESTAMPTZ) IS NULL OR s.created_at < :createdLt)""").append(tail);
+        sql.append(" ").append("""
+                AND (CAST(:status AS TEXT) IS NULL OR s.status = :status)
+                AND (CAST(:plan AS TEXT) IS NULL OR s.plan_id = :plan)
+                AND (CAST(:createdGte AS TIMESTAMPTZ) IS NULL OR s.created_at >= :createdGte)
+                AND (CAST(:createdLt AS TIMESTAMPTZ) IS NULL OR s.created_at < :createdLt)""").append(tail);
         DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString()).bind("site", siteId)
                 .bind("status", text(f.status() == null ? null : f.status().wireName()))
                 .bind("plan", text(f.planId()))
