@@ -90,7 +90,22 @@ public abstract class SubscriptionIntegrationSupport {
     }
 
     @BeforeAll
-    static void openProbe() {
+    static void openProbe() throws Exception {
+        // customer-service creates customers.v1 in a real run; here nothing else does, and the test clock reads the
+        // end offsets of every topic this service consumes
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                io.masthead.test.engines.Engines.shared().kafka().bootstrapServers()))) {
+            if (!admin.listTopics().names().get().contains("customers.v1")) {
+                try {
+                    admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("customers.v1", 12,
+                            (short) 1))).all().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
         topic = TopicProbe.avro("subscriptions.v1");
     }
 
@@ -110,10 +125,16 @@ public abstract class SubscriptionIntegrationSupport {
         return siteTime.now(site, false).block();
     }
 
-    /** Moves the site's time to {@code to} through the test-clock protocol (every due item at its own time). */
-    protected void advance(String site, Instant to) {
+    /**
+     * Moves the site's time to {@code to} through the test-clock protocol (every due item at its own time), then
+     * holds it there (the protocol lets it run on from the target): returns the site's time, at which the test's
+     * next requests happen.
+     */
+    protected Instant advance(String site, Instant to) {
         Instant from = siteTime.now(site, false).block();
         new TestClockCoordinator().advance(site, from, to, List.of(participant)).block(Duration.ofMinutes(5));
+        siteClocks.freeze(site, to).block();
+        return siteTime.now(site, false).block();
     }
 
     protected WebTestClient.RequestBodySpec post(String site, String path) {
