@@ -333,6 +333,46 @@ public class SubscriptionService {
         });
     }
 
+    // ---- bulk cancellation --------------------------------------------------------------------------------------
+
+    /** What a bulk cancellation did to one subscription. */
+    public enum BulkOutcome { CANCELED, WOULD_CANCEL, ALREADY_ENDED, ALREADY_CANCELING }
+
+    /** Up to {@code limit} ids of the site's subscriptions in {@code filter} after {@code afterId}, in id order. */
+    public Flux<String> idsInScope(String siteId, SubscriptionFilter filter, String afterId, int limit) {
+        return subscriptions.idsAfter(siteId, filter, afterId, limit);
+    }
+
+    public Mono<Long> countInScope(String siteId, SubscriptionFilter filter) {
+        return subscriptions.count(siteId, filter);
+    }
+
+    /**
+     * Cancels one subscription for a bulk cancellation, inside the caller's transaction (its batch): locks it like
+     * every change, skips it when it has ended or is already set to cancel (so a re-run cancels nothing twice), and
+     * in a dry run only says what it would do.
+     */
+    public Mono<BulkOutcome> cancelInBulk(String siteId, String id, boolean atPeriodEnd, boolean dryRun, Instant now) {
+        return subscriptions.find(siteId, id)
+                .flatMap(unlocked -> lockCustomer(unlocked))
+                .then(Mono.defer(() -> subscriptions.findForUpdate(siteId, id)))
+                .flatMap(before -> {
+                    if (before.status().isTerminal()) {
+                        return Mono.just(BulkOutcome.ALREADY_ENDED);
+                    }
+                    if (before.cancelAtPeriodEnd() && atPeriodEnd) {
+                        return Mono.just(BulkOutcome.ALREADY_CANCELING);
+                    }
+                    var outcome = before.cancel(now, atPeriodEnd, Refund.NONE);
+                    if (!outcome.isDone()) {
+                        return Mono.error(Rejections.problem(outcome.rejection()));
+                    }
+                    return dryRun ? Mono.just(BulkOutcome.WOULD_CANCEL)
+                            : writeCancellation(before, outcome.value(), now, null).thenReturn(BulkOutcome.CANCELED);
+                })
+                .defaultIfEmpty(BulkOutcome.ALREADY_ENDED);
+    }
+
     private Mono<EventHeader> header(String type, Subscription s, Instant occurredAt) {
         return headers.header(type, s.siteId(), s.livemode(), occurredAt);
     }
