@@ -125,9 +125,11 @@ class ApiFuzzTest {
         Set<String> services = new HashSet<>();
         catalogue.operations().forEach(o -> services.add(o.service()));
         assertThat(services).as("a document per service, and the gateway's").contains("gateway", "customer-service",
-                "webhook-service");
+                "subscription-service", "webhook-service");
         assertThat(catalogue.operations()).extracting(Operation::key).contains("POST /v1/customers",
-                "PATCH /v1/customers/{id}", "DELETE /v1/webhook_endpoints/{id}",
+                "PATCH /v1/customers/{id}", "DELETE /v1/webhook_endpoints/{id}", "POST /v1/products",
+                "POST /v1/products/{id}/archive", "DELETE /v1/products/{id}", "PATCH /v1/plans/{id}",
+                "GET /v1/plans/export",
                 "POST /v1/webhook_endpoints/{id}/rotate_secret", "POST /v1/api_keys", "GET /v1/events/{id}");
         for (Operation op : catalogue.operations()) {
             if (op.collection() != null) {
@@ -454,6 +456,9 @@ class ApiFuzzTest {
             created("/v1/customers/" + customer + "/addresses",
                     "{\"type\": \"billing\", \"line1\": \"1 Main St\", \"country\": \"US\"}");
             created("/v1/api_keys", "{}");
+            String product = created("/v1/products", "{\"name\": \"Fuzz product\"}");
+            created("/v1/plans", "{\"product\": \"" + product + "\", \"nickname\": \"Fuzz monthly\", "
+                    + "\"amount\": 1900, \"currency\": \"usd\", \"interval\": \"month\"}");
             // the customer's events reach the endpoint: an event, a delivery and an attempt to try ids of
             Awaitility.await("a succeeded delivery to the site's endpoint").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(200)).until(() -> {

@@ -32,15 +32,19 @@ record Fixture(String ownSiteId, String ownKey, String foreignSiteId, String for
         return all;
     }
 
-    /** The collection a body or query field such as customer_id or endpoint_id refers to, if any. */
+    /**
+     * The collection a body or query field such as customer_id or endpoint_id refers to, if any; also a bare
+     * reference named as the collection's singular (product, plan), as Stripe-style APIs name them.
+     */
     String collectionOfField(String field) {
+        Map<String, List<String>> all = new LinkedHashMap<>(foreign);
+        all.putAll(own);
         if (!field.endsWith("_id")) {
-            return null;
+            return all.keySet().stream().filter(c -> c.substring(c.lastIndexOf('/') + 1).equals(field + "s"))
+                    .findFirst().orElse(null);
         }
         String stem = field.substring(0, field.length() - 3);
         String singular = stem.endsWith("y") ? stem.substring(0, stem.length() - 1) : stem;
-        Map<String, List<String>> all = new LinkedHashMap<>(foreign);
-        all.putAll(own);
         return all.keySet().stream().filter(c -> c.substring(c.lastIndexOf('/') + 1).contains(singular))
                 .findFirst().orElse(null);
     }

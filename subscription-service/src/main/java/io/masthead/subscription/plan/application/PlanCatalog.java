@@ -2,12 +2,11 @@ package io.masthead.subscription.plan.application;
 
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.security.Caller;
-import io.masthead.platform.time.Timestamps;
+import io.masthead.platform.time.SiteTime;
 import io.masthead.platform.validation.ValidationException;
 import io.masthead.subscription.plan.infrastructure.PlanRepository;
 import io.masthead.subscription.plan.model.Plan;
 import io.masthead.subscription.plan.model.PlanInfo;
-import java.time.Clock;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -25,11 +24,11 @@ public class PlanCatalog {
     public static final String FIELD = "plan";
 
     private final PlanRepository plans;
-    private final Clock clock;
+    private final SiteTime siteTime;
 
-    public PlanCatalog(PlanRepository plans, Clock clock) {
+    public PlanCatalog(PlanRepository plans, SiteTime siteTime) {
         this.plans = plans;
-        this.clock = clock;
+        this.siteTime = siteTime;
     }
 
     /**
@@ -62,11 +61,14 @@ public class PlanCatalog {
      * product archived since it was read).
      */
     public Mono<Void> markUsed(String siteId, String planId) {
-        return Mono.defer(() -> plans.markUsed(siteId, planId, Timestamps.now(clock))
-                .then(plans.findWithProduct(siteId, planId))
+        // the site's time when it can be known from the site alone (a test site with a clock row); a live site has
+        // none, and its time is the wall clock either way
+        return siteTime.now(siteId, false)
+                .flatMap(now -> plans.markUsed(siteId, planId, now))
+                .then(Mono.defer(() -> plans.findWithProduct(siteId, planId)))
                 .switchIfEmpty(Mono.error(() -> ValidationException.of(FIELD, "no such plan")))
                 .flatMap(found -> found.plan().active() && found.productActive() ? Mono.<Void>empty()
                         : Mono.error(ValidationException.of(FIELD, "is no longer usable: it was deactivated or its "
-                                + "product archived"))));
+                                + "product archived")));
     }
 }

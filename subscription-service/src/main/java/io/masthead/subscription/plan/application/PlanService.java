@@ -4,7 +4,7 @@ import io.masthead.platform.events.EventHeaderFactory;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.outbox.Outbox;
 import io.masthead.platform.security.Caller;
-import io.masthead.platform.time.Timestamps;
+import io.masthead.platform.time.SiteTime;
 import io.masthead.platform.validation.ValidationException;
 import io.masthead.platform.validation.Violation;
 import io.masthead.platform.web.ListResponse;
@@ -43,15 +43,17 @@ public class PlanService {
     private final EventHeaderFactory headers;
     private final TransactionalOperator transaction;
     private final Clock clock;
+    private final SiteTime siteTime;
 
     public PlanService(PlanRepository plans, ProductRepository products, Outbox outbox, EventHeaderFactory headers,
-            TransactionalOperator transaction, Clock clock) {
+            TransactionalOperator transaction, Clock clock, SiteTime siteTime) {
         this.plans = plans;
         this.products = products;
         this.outbox = outbox;
         this.headers = headers;
         this.transaction = transaction;
         this.clock = clock;
+        this.siteTime = siteTime;
     }
 
     public Mono<Plan> create(Caller caller, String productId, PlanTerms requested) {
@@ -65,7 +67,12 @@ public class PlanService {
                 violations.add("product", "no such product");
             }
             violations.throwIfAny();
-            Instant now = Timestamps.now(clock);
+            return siteTime.now(caller).flatMap(now -> create(caller, productId, terms, now));
+        });
+    }
+
+    private Mono<Plan> create(Caller caller, String productId, PlanTerms terms, Instant now) {
+        {
             Plan plan = Plan.create(Ids.next(Plan.ID_PREFIX, clock), caller.siteId(), productId, terms, now);
             Mono<Plan> work = products.findForUpdate(caller.siteId(), productId)
                     .switchIfEmpty(Mono.error(() -> ValidationException.of("product", "no such product")))
@@ -80,7 +87,7 @@ public class PlanService {
                                 .thenReturn(plan);
                     });
             return transaction.transactional(work).onErrorMap(CatalogConstraints::translate);
-        });
+        }
     }
 
     public Mono<Plan> update(Caller caller, String id, UnaryOperator<PlanTerms> change) {
@@ -91,11 +98,12 @@ public class PlanService {
                     .flatMap(productId -> products.findForUpdate(caller.siteId(), productId))
                     .flatMap(product -> plans.findForUpdate(caller.siteId(), id)
                             .switchIfEmpty(Mono.error(() -> ProblemException.notFound("plan", id)))
-                            .flatMap(before -> {
+                            .zipWith(siteTime.now(caller))
+                            .flatMap(found -> {
+                                Plan before = found.getT1();
                                 PlanTerms next = change.apply(before.terms());
                                 next.validate().throwIfAny();
-                                return apply(caller, before, before.change(next, product.active(),
-                                        Timestamps.now(clock)));
+                                return apply(caller, before, before.change(next, product.active(), found.getT2()));
                             }));
             return transaction.transactional(work).onErrorMap(CatalogConstraints::translate);
         });
@@ -134,7 +142,8 @@ public class PlanService {
                                     "The plan " + refusal.get(), List.of(new Violation("plan", refusal.get()))));
                         }
                         return plans.delete(caller.siteId(), id)
-                                .then(headers.header(PlanEvents.DELETED, caller, Timestamps.now(clock)))
+                                .then(siteTime.now(caller))
+                                .flatMap(now -> headers.header(PlanEvents.DELETED, caller, now))
                                 .flatMap(header -> outbox.append(PlanEvents.deleted(header, plan)));
                     });
             return transaction.transactional(work);

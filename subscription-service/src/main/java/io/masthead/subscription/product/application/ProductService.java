@@ -4,7 +4,7 @@ import io.masthead.platform.events.EventHeaderFactory;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.outbox.Outbox;
 import io.masthead.platform.security.Caller;
-import io.masthead.platform.time.Timestamps;
+import io.masthead.platform.time.SiteTime;
 import io.masthead.platform.validation.Violation;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
@@ -39,15 +39,17 @@ public class ProductService {
     private final EventHeaderFactory headers;
     private final TransactionalOperator transaction;
     private final Clock clock;
+    private final SiteTime siteTime;
 
     public ProductService(ProductRepository products, PlanRepository plans, Outbox outbox,
-            EventHeaderFactory headers, TransactionalOperator transaction, Clock clock) {
+            EventHeaderFactory headers, TransactionalOperator transaction, Clock clock, SiteTime siteTime) {
         this.products = products;
         this.plans = plans;
         this.outbox = outbox;
         this.headers = headers;
         this.transaction = transaction;
         this.clock = clock;
+        this.siteTime = siteTime;
     }
 
     public Mono<Product> create(Caller caller, ProductProfile requested) {
@@ -55,14 +57,19 @@ public class ProductService {
             caller.requireAdmin();
             ProductProfile profile = requested.withDefaults();
             profile.validate().throwIfAny();
-            Instant now = Timestamps.now(clock);
+            return siteTime.now(caller).flatMap(now -> create(caller, profile, now));
+        });
+    }
+
+    private Mono<Product> create(Caller caller, ProductProfile profile, Instant now) {
+        {
             Product product = Product.create(Ids.next(Product.ID_PREFIX, clock), caller.siteId(), profile, now);
             Mono<Product> work = products.insert(product)
                     .then(headers.header(ProductEvents.CREATED, caller, now))
                     .flatMap(header -> outbox.append(ProductEvents.created(header, product)))
                     .thenReturn(product);
             return transaction.transactional(work).onErrorMap(CatalogConstraints::translate);
-        });
+        }
     }
 
     public Mono<Product> update(Caller caller, String id, UnaryOperator<ProductProfile> change) {
@@ -91,7 +98,8 @@ public class ProductService {
                     ProductProfile next = change.apply(before.profile());
                     Mono<Long> activePlans = before.active() && !next.isActive()
                             ? plans.countActive(caller.siteId(), id) : Mono.just(0L);
-                    return activePlans.flatMap(count -> switch (before.change(next, count, Timestamps.now(clock))) {
+                    return Mono.zip(activePlans, siteTime.now(caller)).flatMap(counted -> switch (before.change(next,
+                            counted.getT1(), counted.getT2())) {
                         case Product.Change.Unchanged unchanged -> Mono.just(unchanged.product());
                         case Product.Change.HasActivePlans refused -> Mono.error(hasActivePlans(refused.activePlans(),
                                 "archived"));
@@ -123,14 +131,14 @@ public class ProductService {
                                             "The product " + refusal.get(), List.of(new Violation("product",
                                                     refusal.get()))));
                                 }
-                                Instant now = Timestamps.now(clock);
-                                return Flux.fromIterable(productPlans)
+                                return siteTime.now(caller).flatMapMany(now -> Flux.fromIterable(productPlans)
                                         .concatMap(plan -> plans.delete(caller.siteId(), plan.id())
                                                 .then(headers.header(PlanEvents.DELETED, caller, now))
                                                 .flatMap(header -> outbox.append(PlanEvents.deleted(header, plan))))
                                         .then(products.delete(caller.siteId(), id))
                                         .then(headers.header(ProductEvents.DELETED, caller, now))
-                                        .flatMap(header -> outbox.append(ProductEvents.deleted(header, product)));
+                                        .flatMap(header -> outbox.append(ProductEvents.deleted(header, product))))
+                                        .then();
                             }));
             return transaction.transactional(work);
         });
