@@ -197,7 +197,7 @@ public class DueWorkRunner implements SmartLifecycle {
         return Mono.defer(() -> {
             Instant wall = wall();
             UUID token = UUID.randomUUID();
-            return claim(token, db.sql("""
+            return claim(token, db.sql(sql("""
                             UPDATE due_work SET lease_token = :token, lease_until = :leaseUntil
                              WHERE id = ANY(ARRAY(
                                 SELECT d.id FROM due_work d
@@ -205,15 +205,13 @@ public class DueWorkRunner implements SmartLifecycle {
                                  WHERE d.due_at <= (SELECT GREATEST(:wall, max(s.simulated_at
                                                               + GREATEST(:wall - s.set_at_wall, interval '0')))
                                                       FROM site_clocks s WHERE NOT s.frozen)
-                                   AND """ + CLAIMABLE + """
-
+                                   AND {CLAIMABLE}
                                    AND (c.site_id IS NULL OR NOT c.frozen)
-                                   AND d.due_at <= """ + SITE_NOW + """
-
+                                   AND d.due_at <= {SITE_NOW}
                                  ORDER BY d.due_at, d.id
                                  LIMIT :limit
                                  FOR UPDATE OF d SKIP LOCKED))
-                            """ + RETURNING), wall);
+                            {RETURNING}""")), wall);
         });
     }
 
@@ -221,27 +219,30 @@ public class DueWorkRunner implements SmartLifecycle {
         return Mono.defer(() -> {
             Instant wall = wall();
             UUID token = UUID.randomUUID();
-            return claim(token, db.sql("""
+            return claim(token, db.sql(sql("""
                             WITH bound AS (
-                                SELECT LEAST(:upTo, COALESCE((SELECT """ + SITE_NOW + """
+                                SELECT LEAST(:upTo, COALESCE((SELECT {SITE_NOW}
                                                                 FROM site_clocks c WHERE c.site_id = :site), :wall)) AS t
                             ), earliest AS (
                                 SELECT min(d.due_at) AS due_at FROM due_work d, bound
-                                 WHERE d.site_id = :site AND d.due_at <= bound.t AND """ + CLAIMABLE + """
-
+                                 WHERE d.site_id = :site AND d.due_at <= bound.t AND {CLAIMABLE}
                             )
                             UPDATE due_work SET lease_token = :token, lease_until = :leaseUntil
                              WHERE id = ANY(ARRAY(
                                 SELECT d.id FROM due_work d, earliest
-                                 WHERE d.site_id = :site AND d.due_at = earliest.due_at AND """ + CLAIMABLE + """
-
+                                 WHERE d.site_id = :site AND d.due_at = earliest.due_at AND {CLAIMABLE}
                                  ORDER BY d.id
                                  LIMIT :limit
                                  FOR UPDATE OF d SKIP LOCKED))
-                            """ + RETURNING)
+                            {RETURNING}"""))
                     .bind("site", siteId)
                     .bind("upTo", Rows.timestamp(upTo)), wall);
         });
+    }
+
+    private static String sql(String template) {
+        return template.replace("{CLAIMABLE}", CLAIMABLE).replace("{SITE_NOW}", SITE_NOW)
+                .replace("{RETURNING}", RETURNING);
     }
 
     private Mono<Claim> claim(UUID token, DatabaseClient.GenericExecuteSpec statement, Instant wall) {

@@ -41,10 +41,9 @@ public class SiteClocks {
                         INSERT INTO site_clocks (site_id, simulated_at, set_at_wall, frozen)
                         VALUES (:site, GREATEST(:at, :wall), :wall, :frozen)
                         ON CONFLICT (site_id) DO UPDATE
-                           SET simulated_at = GREATEST(:at, """ + CURRENT + """
-                        ),
+                           SET simulated_at = GREATEST(:at, {CURRENT}),
                                set_at_wall = :wall,
-                               frozen = :frozen""")
+                               frozen = :frozen""".replace("{CURRENT}", CURRENT))
                 .bind("site", siteId)
                 .bind("at", Rows.timestamp(at))
                 .bind("wall", Rows.timestamp(Timestamps.now(clock)))
