@@ -109,10 +109,12 @@ public class ClockTestService {
         if (publicKeyLocation != null) {
             properties.put("masthead.security.jwt.public-key-location", publicKeyLocation);
         }
+        // as command-line arguments: above every configuration file (default properties would be below them)
+        String[] arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ClockTestService.class)
                 .web(WebApplicationType.REACTIVE)
-                .properties(properties)
-                .run();
+                .run(arguments);
         return new Running(name, context);
     }
 
