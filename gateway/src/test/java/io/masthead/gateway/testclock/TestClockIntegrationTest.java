@@ -246,6 +246,34 @@ class TestClockIntegrationTest {
                 .expectStatus().isNotFound();
     }
 
+    @Test
+    void theGatewaysDocumentShowsTheTestClockWithItsTrueResponses() {
+        String problem = "#/components/schemas/Problem";
+        web.get().uri("/v3/api-docs").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.paths['/v1/test_clock'].get.operationId").isEqualTo("getTestClock")
+                .jsonPath("$.paths['/v1/test_clock'].get.responses['200'].content['application/json'].schema.$ref")
+                .isEqualTo("#/components/schemas/TestClock")
+                .jsonPath("$.paths['/v1/test_clock'].get.responses['403'].content['application/problem+json']"
+                        + ".schema.$ref").isEqualTo(problem)
+                .jsonPath("$.paths['/v1/test_clock'].get.responses['401']").exists()
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.operationId").isEqualTo("advanceTestClock")
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.responses['202'].content['application/json']"
+                        + ".schema.$ref").isEqualTo("#/components/schemas/TestClock")
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.responses['200']").doesNotExist()
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.responses['409'].content['application/problem+json']"
+                        + ".schema.$ref").isEqualTo(problem)
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.responses['422'].content['application/problem+json']"
+                        + ".schema.$ref").isEqualTo(problem)
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.responses['403']").exists()
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.requestBody.content['application/json'].schema.$ref")
+                .isEqualTo("#/components/schemas/TestClockAdvance")
+                .jsonPath("$.components.schemas.TestClock.properties.advancing_to").exists()
+                .jsonPath("$.components.schemas.TestClockAdvance.properties.by.example").isEqualTo("P30D")
+                .jsonPath("$.paths['/internal/clock/steps']").doesNotExist();
+    }
+
     private void refused(String key, String body, String... fields) {
         var response = web.post().uri("/v1/test_clock/advance").headers(h -> h.setBearerAuth(key))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
