@@ -26,6 +26,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 @RestController
+@org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication(
+        type = org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type.REACTIVE)
 @RequestMapping("/v1/test_clock")
 @Tag(name = "Test clock", description = "Simulated time of a test-mode site, across every service "
         + "(docs/test-clocks.md)")
