@@ -12,6 +12,7 @@ import io.masthead.events.subscription.PlanUpdated;
 import io.masthead.events.subscription.ProductCreated;
 import io.masthead.events.subscription.ProductDeleted;
 import io.masthead.events.subscription.ProductUpdated;
+import io.masthead.events.site.TestClockReady;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -40,8 +41,21 @@ public enum Topics {
             Map.entry("product.deleted", ProductDeleted.getClassSchema()),
             Map.entry("plan.created", PlanCreated.getClassSchema()),
             Map.entry("plan.updated", PlanUpdated.getClassSchema()),
-            Map.entry("plan.deleted", PlanDeleted.getClassSchema())
-            ));
+            Map.entry("plan.deleted", PlanDeleted.getClassSchema()),
+            Map.entry("subscription.created", io.masthead.events.subscription.SubscriptionCreated.getClassSchema()),
+            Map.entry("subscription.updated", io.masthead.events.subscription.SubscriptionUpdated.getClassSchema()),
+            Map.entry("subscription.renewed", io.masthead.events.subscription.SubscriptionRenewed.getClassSchema()),
+            Map.entry("subscription.canceled", io.masthead.events.subscription.SubscriptionCanceled.getClassSchema()),
+            Map.entry("subscription.expired", io.masthead.events.subscription.SubscriptionExpired.getClassSchema()),
+            Map.entry("subscription.trial_will_end",
+                    io.masthead.events.subscription.SubscriptionTrialWillEnd.getClassSchema()),
+            Map.entry("subscription.renewal_scheduled",
+                    io.masthead.events.subscription.SubscriptionRenewalScheduled.getClassSchema())
+            )),
+
+    /** Events about a site itself, keyed by the site id: the test clock's (docs/test-clocks.md). */
+    SITES("sites.v1", 12, "gateway", Map.of(
+            "test_clock.ready", TestClockReady.getClassSchema()));
 
     private final String topicName;
     private final int partitions;

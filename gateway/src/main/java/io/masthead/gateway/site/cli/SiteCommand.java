@@ -60,6 +60,9 @@ public final class SiteCommand {
         app.setLogStartupInfo(false);
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("spring.cloud.gateway.server.webflux.enabled", "false");
+        // a one-shot command: no outbox relay, no due-work loop
+        defaults.put("masthead.outbox.enabled", "false");
+        defaults.put("masthead.due-work.enabled", "false");
         defaults.put("logging.level.root", "WARN");
         defaults.put("logging.level.org.flywaydb", "INFO");
         app.setDefaultProperties(defaults);

@@ -1,0 +1,79 @@
+package io.masthead.gateway.testclock.application;
+
+import io.masthead.gateway.testclock.infrastructure.TestClockRepository;
+import io.masthead.gateway.testclock.model.AdvanceTarget;
+import io.masthead.gateway.testclock.model.TestClock;
+import io.masthead.platform.security.Caller;
+import io.masthead.platform.time.Timestamps;
+import io.masthead.platform.validation.ValidationException;
+import io.masthead.platform.web.ProblemException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** A test-mode site's test clock: reading it and starting an advance, which {@link TestClockRunner} runs. */
+public class TestClockService {
+
+    private final TestClockRepository clocks;
+    private final TestClockRunner runner;
+    private final TransactionalOperator transaction;
+    private final Clock clock;
+
+    public TestClockService(TestClockRepository clocks, TestClockRunner runner, TransactionalOperator transaction,
+            Clock clock) {
+        this.clocks = clocks;
+        this.runner = runner;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    public Mono<TestClock> get(Caller caller) {
+        return requireTestMode(caller).then(Mono.defer(() -> clocks.find(caller.siteId())
+                .defaultIfEmpty(TestClock.wallClock(caller.siteId(), Timestamps.now(clock)))));
+    }
+
+    /**
+     * Starts moving the site's time to {@code target}; {@code field} is the request field that named it. Refused:
+     * another advance still running (409), a target not after the clock's now or too far ahead (422).
+     */
+    public Mono<TestClock> advance(Caller caller, AdvanceTarget target, String field) {
+        return requireTestMode(caller).then(Mono.defer(() -> {
+            Instant wall = Timestamps.now(clock);
+            return clocks.lock(caller.siteId(), wall)
+                    .flatMap(current -> {
+                        Instant to = target.from(current.now(wall));
+                        return switch (current.advanceTo(to, wall)) {
+                            case TestClock.Advance.Accepted accepted ->
+                                    clocks.startAdvance(accepted.clock(), wall).thenReturn(accepted.clock());
+                            case TestClock.Advance.AlreadyAdvancing busy -> Mono.error(new ProblemException(
+                                    HttpStatus.CONFLICT, "test-clock-advancing", "Test clock advancing",
+                                    "The test clock is still advancing to " + busy.advancingTo()
+                                            + "; wait until its status is ready", List.of()));
+                            case TestClock.Advance.NotLater notLater -> Mono.error(ValidationException.of(field,
+                                    "must be later than the test clock's now (" + notLater.now()
+                                            + "): the clock only moves forward"));
+                            case TestClock.Advance.TooFar tooFar -> Mono.error(ValidationException.of(field,
+                                    "must be at most " + TestClock.MAX_AHEAD.toDays() + " days after the test "
+                                            + "clock's now (" + tooFar.now() + ")"));
+                        };
+                    })
+                    .as(transaction::transactional)
+                    .doOnNext(started -> runner.kick(started.siteId()));
+        }));
+    }
+
+    private static Mono<Void> requireTestMode(Caller caller) {
+        if (caller.livemode()) {
+            return Mono.error(new ProblemException(HttpStatus.FORBIDDEN, "test-mode-only", "Test mode only",
+                    "Test clocks exist only for test-mode sites: use a test-mode site's key (sk_test_...)",
+                    List.of()));
+        }
+        if (!caller.isAdmin()) {
+            return Mono.error(ProblemException.forbidden("Only a secret API key can use the test clock"));
+        }
+        return Mono.empty();
+    }
+}

@@ -1,0 +1,149 @@
+package io.masthead.gateway.testclock.infrastructure;
+
+import io.masthead.gateway.testclock.model.ClockStatus;
+import io.masthead.gateway.testclock.model.TestClock;
+import io.masthead.platform.r2dbc.Rows;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The {@code test_clocks} table: one row per site whose clock was ever advanced, and the advances' leases. */
+@Repository
+public class TestClockRepository {
+
+    private static final String COLUMNS = "site_id, status, simulated_at, set_at_wall, advancing_to, last_error";
+
+    private final DatabaseClient db;
+
+    public TestClockRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<TestClock> find(String siteId) {
+        return db.sql("SELECT " + COLUMNS + " FROM test_clocks WHERE site_id = :site")
+                .bind("site", siteId).map(TestClockRepository::clock).one();
+    }
+
+    /** The site's clock, locked until the transaction ends; a site without one gets the wall clock's row first. */
+    public Mono<TestClock> lock(String siteId, Instant wall) {
+        return db.sql("""
+                        INSERT INTO test_clocks (site_id, status, simulated_at, set_at_wall, updated_at)
+                        VALUES (:site, 'ready', :wall, :wall, :wall)
+                        ON CONFLICT (site_id) DO NOTHING""")
+                .bind("site", siteId).bind("wall", Rows.timestamp(wall))
+                .fetch().rowsUpdated()
+                .then(db.sql("SELECT " + COLUMNS + " FROM test_clocks WHERE site_id = :site FOR UPDATE")
+                        .bind("site", siteId).map(TestClockRepository::clock).one());
+    }
+
+    /** Writes an advancing clock (its lease free: the runner takes it). */
+    public Mono<Void> startAdvance(TestClock clock, Instant wall) {
+        return db.sql("""
+                        UPDATE test_clocks
+                           SET status = 'advancing', simulated_at = :from, set_at_wall = NULL, advancing_to = :to,
+                               lease_owner = NULL, lease_until = NULL, retry_at = NULL, attempts = 0,
+                               last_error = NULL, updated_at = :wall
+                         WHERE site_id = :site""")
+                .bind("site", clock.siteId())
+                .bind("from", Rows.timestamp(clock.simulatedAt()))
+                .bind("to", Rows.timestamp(clock.advancingTo()))
+                .bind("wall", Rows.timestamp(wall))
+                .fetch().rowsUpdated().then();
+    }
+
+    /**
+     * Takes the lease of advancing clocks that have none, or whose lease ran out, and whose retry time has come.
+     * {@code onlySite} null: any site.
+     */
+    public Flux<TestClock> claim(String owner, Instant wall, Instant leaseUntil, String onlySite, int limit) {
+        return db.sql("""
+                        UPDATE test_clocks SET lease_owner = :owner, lease_until = :until, attempts = attempts + 1
+                         WHERE site_id IN (
+                               SELECT site_id FROM test_clocks
+                                WHERE status = 'advancing'
+                                  AND (lease_until IS NULL OR lease_until < :wall)
+                                  AND (retry_at IS NULL OR retry_at <= :wall)
+                                  AND (CAST(:only AS text) IS NULL OR site_id = :only)
+                                ORDER BY site_id
+                                LIMIT :limit
+                                  FOR UPDATE SKIP LOCKED)
+                        RETURNING\s""" + COLUMNS)
+                .bind("owner", owner)
+                .bind("until", Rows.timestamp(leaseUntil))
+                .bind("wall", Rows.timestamp(wall))
+                .bind("only", Rows.text(onlySite))
+                .bind("limit", limit)
+                .map(TestClockRepository::clock).all();
+    }
+
+    /** Extends the lease; false when it is no longer this owner's. */
+    public Mono<Boolean> renew(String siteId, String owner, Instant leaseUntil) {
+        return db.sql("""
+                        UPDATE test_clocks SET lease_until = :until
+                         WHERE site_id = :site AND status = 'advancing' AND lease_owner = :owner""")
+                .bind("site", siteId).bind("owner", owner).bind("until", Rows.timestamp(leaseUntil))
+                .fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    /** Every service settled at {@code t}: the clock stands there now; false when the lease is no longer ours. */
+    public Mono<Boolean> recordStep(String siteId, String owner, Instant t, Instant wall) {
+        return db.sql("""
+                        UPDATE test_clocks SET simulated_at = GREATEST(simulated_at, :t), updated_at = :wall
+                         WHERE site_id = :site AND status = 'advancing' AND lease_owner = :owner""")
+                .bind("site", siteId).bind("owner", owner).bind("t", Rows.timestamp(t))
+                .bind("wall", Rows.timestamp(wall))
+                .fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    /** The advance completed: ready, running from its target; false when the lease is no longer ours. */
+    public Mono<Boolean> complete(TestClock reached, String owner, Instant wall) {
+        return db.sql("""
+                        UPDATE test_clocks
+                           SET status = 'ready', simulated_at = :at, set_at_wall = :wall, advancing_to = NULL,
+                               lease_owner = NULL, lease_until = NULL, retry_at = NULL, last_error = NULL,
+                               updated_at = :wall
+                         WHERE site_id = :site AND status = 'advancing' AND lease_owner = :owner""")
+                .bind("site", reached.siteId()).bind("owner", owner)
+                .bind("at", Rows.timestamp(reached.simulatedAt()))
+                .bind("wall", Rows.timestamp(wall))
+                .fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    /** An attempt failed: the lease is given up, the next attempt waits until {@code retryAt}. */
+    public Mono<Void> failed(String siteId, String owner, String error, Instant retryAt, Instant wall) {
+        return db.sql("""
+                        UPDATE test_clocks
+                           SET lease_owner = NULL, lease_until = NULL, retry_at = :retry, last_error = :error,
+                               updated_at = :wall
+                         WHERE site_id = :site AND status = 'advancing' AND lease_owner = :owner""")
+                .bind("site", siteId).bind("owner", owner)
+                .bind("retry", Rows.timestamp(retryAt))
+                .bind("error", error.length() > 2000 ? error.substring(0, 2000) : error)
+                .bind("wall", Rows.timestamp(wall))
+                .fetch().rowsUpdated().then();
+    }
+
+    /** Gives up every lease of {@code owner} (an instance stopping): the advances are resumed by the next claim. */
+    public Mono<Long> giveUpLeases(String owner, Instant wall) {
+        return db.sql("""
+                        UPDATE test_clocks SET lease_owner = NULL, lease_until = NULL, updated_at = :wall
+                         WHERE status = 'advancing' AND lease_owner = :owner""")
+                .bind("owner", owner).bind("wall", Rows.timestamp(wall))
+                .fetch().rowsUpdated();
+    }
+
+    /** The attempts of the current advance so far. */
+    public Mono<Integer> attempts(String siteId) {
+        return db.sql("SELECT attempts FROM test_clocks WHERE site_id = :site").bind("site", siteId)
+                .map(row -> row.get("attempts", Integer.class)).one();
+    }
+
+    private static TestClock clock(Readable row) {
+        return new TestClock(row.get("site_id", String.class), ClockStatus.of(row.get("status", String.class)),
+                Rows.instant(row, "simulated_at"), Rows.instant(row, "set_at_wall"),
+                Rows.instant(row, "advancing_to"), row.get("last_error", String.class));
+    }
+}

@@ -1,0 +1,88 @@
+package io.masthead.gateway.testclock.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * The test clock of a test-mode site. Ready: the site's time runs on with the wall clock from {@code simulatedAt},
+ * set at wall time {@code setAtWall}. Advancing: it stands at {@code simulatedAt} (the last step every service
+ * settled at) on its way to {@code advancingTo}. A site that never advanced has the wall clock's time.
+ *
+ * @param lastError why the last attempt of the current advance failed (it is retried), or null
+ */
+public record TestClock(String siteId, ClockStatus status, Instant simulatedAt, Instant setAtWall,
+        Instant advancingTo, String lastError) {
+
+    /** The furthest an advance may go, from the clock's now. */
+    public static final Duration MAX_AHEAD = Duration.ofDays(366L * 50);
+
+    public TestClock {
+        Objects.requireNonNull(siteId, "siteId");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(simulatedAt, "simulatedAt");
+        if ((status == ClockStatus.ADVANCING) != (advancingTo != null)) {
+            throw new IllegalArgumentException("an advancing clock, and only one, has a target");
+        }
+        if (status == ClockStatus.READY && setAtWall == null) {
+            throw new IllegalArgumentException("a ready clock runs from a wall time");
+        }
+    }
+
+    /** The clock of a site that never advanced: the wall clock. */
+    public static TestClock wallClock(String siteId, Instant wall) {
+        return new TestClock(siteId, ClockStatus.READY, wall, wall, null, null);
+    }
+
+    /** The site's time when the wall clock shows {@code wall}, in milliseconds. */
+    public Instant now(Instant wall) {
+        if (status == ClockStatus.ADVANCING) {
+            return simulatedAt.truncatedTo(ChronoUnit.MILLIS);
+        }
+        Duration passed = Duration.between(setAtWall, wall);
+        return (passed.isNegative() ? simulatedAt : simulatedAt.plus(passed)).truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** An advance asked for: accepted (the clock, advancing) or refused with the reason. */
+    public sealed interface Advance {
+        record Accepted(TestClock clock) implements Advance {
+        }
+
+        /** Another advance is running: it must finish first. */
+        record AlreadyAdvancing(Instant advancingTo) implements Advance {
+        }
+
+        /** The target is not after the clock's now: the clock only moves forward. */
+        record NotLater(Instant now) implements Advance {
+        }
+
+        /** The target is further than {@link #MAX_AHEAD} from now. */
+        record TooFar(Instant now) implements Advance {
+        }
+    }
+
+    /** Advancing from the site's time at {@code wall} to {@code target}. */
+    public Advance advanceTo(Instant target, Instant wall) {
+        if (status == ClockStatus.ADVANCING) {
+            return new Advance.AlreadyAdvancing(advancingTo);
+        }
+        Instant now = now(wall);
+        Instant to = target.truncatedTo(ChronoUnit.MILLIS);
+        if (!to.isAfter(now)) {
+            return new Advance.NotLater(now);
+        }
+        if (to.isAfter(now.plus(MAX_AHEAD))) {
+            return new Advance.TooFar(now);
+        }
+        return new Advance.Accepted(new TestClock(siteId, ClockStatus.ADVANCING, now, null, to, null));
+    }
+
+    /** The clock once its advance completed: ready, running on from the target since {@code wall}. */
+    public TestClock reached(Instant wall) {
+        if (status != ClockStatus.ADVANCING) {
+            throw new IllegalStateException("not advancing");
+        }
+        return new TestClock(siteId, ClockStatus.READY, advancingTo, wall, null, null);
+    }
+}

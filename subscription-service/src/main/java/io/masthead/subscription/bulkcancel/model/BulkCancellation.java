@@ -1,0 +1,148 @@
+package io.masthead.subscription.bulkcancel.model;
+
+import io.masthead.platform.validation.Violations;
+import io.masthead.subscription.subscription.model.SubscriptionFilter;
+import io.masthead.subscription.subscription.model.SubscriptionStatus;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A bulk cancellation (offboarding step 3): every subscription of a scope (all, or by plan and/or status) canceled
+ * now, at the end of its period, or on a date, in batches of due work. Its progress is stored after every batch (the
+ * cursor: the last subscription id done), so a crash resumes where the last committed batch ended, and a
+ * subscription already ended or already canceling is skipped: a re-run cancels nothing twice. A dry run goes through
+ * the same batches and counts what it would cancel.
+ */
+public record BulkCancellation(String id, String siteId, boolean livemode, Scope scope, Effective effective,
+        Instant effectiveDate, boolean dryRun, Status status, long matched, long canceled, long skippedEnded,
+        long skippedCanceling, String cursor, String failure, Instant createdAt, Instant updatedAt,
+        Instant completedAt) {
+
+    public static final String ID_PREFIX = "bcn";
+
+    public enum Status {
+        PENDING, RUNNING, SUCCEEDED, FAILED;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Status parse(String value) {
+            return valueOf(value.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** When the subscriptions end: now (when the job runs), at their period end, or on a date (the job runs then). */
+    public enum Effective {
+        IMMEDIATELY, PERIOD_END, DATE;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static boolean isKnown(String value) {
+            return "immediately".equals(value) || "period_end".equals(value) || "date".equals(value);
+        }
+
+        public static Effective parse(String value) {
+            return valueOf(value.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** Which subscriptions: every one of the site, or those of a plan and/or a status. */
+    public record Scope(boolean all, String planId, SubscriptionStatus status) {
+
+        public SubscriptionFilter filter() {
+            return new SubscriptionFilter(null, status, planId, null, null);
+        }
+    }
+
+    public BulkCancellation {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(effective, "effective");
+        Objects.requireNonNull(status, "status");
+    }
+
+    /** Parses and checks a request; every bad field is named. */
+    public static BulkCancellation request(String id, String siteId, boolean livemode, Boolean all, String plan,
+            String status, boolean scopeGiven, String effective, Instant effectiveDate, Boolean dryRun, Instant now) {
+        Violations v = new Violations();
+        if (!scopeGiven) {
+            v.add("scope", "is required: {\"all\": true} or {\"plan\": ..., \"status\": ...}");
+        } else if (Boolean.TRUE.equals(all) && (plan != null || status != null)) {
+            v.add("scope.all", "all takes no plan or status");
+        } else if (!Boolean.TRUE.equals(all) && plan == null && status == null) {
+            v.add("scope", "give all: true, or a plan and/or a status");
+        }
+        v.checkIfPresent("scope.plan", plan, p -> !p.isBlank() && p.length() <= 64, "must be a plan id");
+        v.checkIfPresent("scope.status", status, SubscriptionStatus::isKnown,
+                "must be one of scheduled, trialing, active, past_due, unpaid, paused, canceled, expired");
+        v.require("effective", effective);
+        v.checkIfPresent("effective", effective, Effective::isKnown, "must be immediately, period_end or date");
+        if ("date".equals(effective)) {
+            if (effectiveDate == null) {
+                v.add("effective_date", "is required when effective is date");
+            } else if (!effectiveDate.isAfter(now)) {
+                v.add("effective_date", "must be in the future");
+            }
+        } else if (effectiveDate != null) {
+            v.add("effective_date", "applies to effective date only");
+        }
+        v.throwIfAny();
+        return new BulkCancellation(id, siteId, livemode, new Scope(Boolean.TRUE.equals(all), plan,
+                status == null ? null : SubscriptionStatus.parse(status)), Effective.parse(effective), effectiveDate,
+                Boolean.TRUE.equals(dryRun), Status.PENDING, 0, 0, 0, 0, null, null, now, now, null);
+    }
+
+    /** When the job's first batch is due: at once, or on the effective date. A dry run never waits. */
+    public Instant firstBatchAt() {
+        return effective == Effective.DATE && !dryRun ? effectiveDate : createdAt;
+    }
+
+    public boolean cancelsAtPeriodEnd() {
+        return effective == Effective.PERIOD_END;
+    }
+
+    public BulkCancellation started(long matchedCount, Instant now) {
+        return new BulkCancellation(id, siteId, livemode, scope, effective, effectiveDate, dryRun, Status.RUNNING,
+                matchedCount, canceled, skippedEnded, skippedCanceling, cursor, failure, createdAt, now, completedAt);
+    }
+
+    /** The tally of one batch. */
+    public record Batch(int canceled, int skippedEnded, int skippedCanceling, String lastId, boolean last) {
+    }
+
+    public BulkCancellation after(Batch b, Instant now) {
+        boolean done = b.last();
+        return new BulkCancellation(id, siteId, livemode, scope, effective, effectiveDate, dryRun,
+                done ? Status.SUCCEEDED : Status.RUNNING, matched, canceled + b.canceled(),
+                skippedEnded + b.skippedEnded(), skippedCanceling + b.skippedCanceling(),
+                b.lastId() == null ? cursor : b.lastId(), failure, createdAt, now, done ? now : null);
+    }
+
+    public BulkCancellation failed(String reason, Instant now) {
+        return new BulkCancellation(id, siteId, livemode, scope, effective, effectiveDate, dryRun, Status.FAILED,
+                matched, canceled, skippedEnded, skippedCanceling, cursor, reason, createdAt, now, now);
+    }
+
+    public boolean isFinished() {
+        return status == Status.SUCCEEDED || status == Status.FAILED;
+    }
+
+    /** The result report: what was (or, for a dry run, would be) canceled and what was skipped, and why. */
+    public Map<String, Object> report() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put(dryRun ? "would_cancel" : "canceled", canceled);
+        r.put("skipped_already_ended", skippedEnded);
+        r.put("skipped_already_canceling", skippedCanceling);
+        r.put("processed", canceled + skippedEnded + skippedCanceling);
+        if (failure != null) {
+            r.put("failure", failure);
+        }
+        return r;
+    }
+}

@@ -1,0 +1,307 @@
+package io.masthead.subscription.subscription.infrastructure;
+
+import static io.masthead.platform.r2dbc.Rows.text;
+
+import io.masthead.platform.outbox.AggregateLock;
+import io.masthead.platform.r2dbc.Rows;
+import io.masthead.platform.web.PageRequest;
+import io.masthead.subscription.subscription.model.BillingInterval;
+import io.masthead.subscription.subscription.model.CollectionMethod;
+import io.masthead.subscription.subscription.model.Membership;
+import io.masthead.subscription.subscription.model.MembershipRules;
+import io.masthead.subscription.subscription.model.Period;
+import io.masthead.subscription.subscription.model.PlanTerms;
+import io.masthead.subscription.subscription.model.ScheduledRenewal;
+import io.masthead.subscription.subscription.model.Subscription;
+import io.masthead.subscription.subscription.model.SubscriptionFilter;
+import io.masthead.subscription.subscription.model.SubscriptionStatus;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Subscriptions and their periods in PostgreSQL; every query is scoped to one site. */
+@Repository
+public class SubscriptionRepository {
+
+    /** The aggregate every subscription event serializes on: its own row. */
+    public static final AggregateLock.Table AGGREGATE = AggregateLock.table("subscriptions");
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final String COLUMNS = """
+            s.id, s.site_id, s.livemode, s.customer_id, s.plan_id, s.product_id, s.plan_amount, s.currency,
+            s.billing_interval, s.interval_count, s.shipments_per_interval, s.plan_auto_renew, s.plan_type,
+            s.plan_trial_period_days, s.address_required, s.quantity, s.collection_method, s.days_until_due, s.status,
+            s.start_date, s.trial_start, s.trial_end, s.billing_cycle_anchor, s.period_number, s.current_period_start,
+            s.current_period_end, s.auto_renew, s.cancel_at_period_end, s.canceled_at, s.ended_at,
+            s.initial_period_paid, s.shipments_remaining, s.shipments_undeliverable, s.shipments_suspended_until,
+            s.shipping_address_id, s.billing_address_id, s.gift_recipient_id, s.membership_type, s.membership_id,
+            s.membership_admin_id, s.replaces, s.scheduled_renewal, s.metadata, s.created_at, s.updated_at""";
+
+    private final DatabaseClient db;
+
+    public SubscriptionRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Void> insert(Subscription s) {
+        return bindAll(db.sql("""
+                INSERT INTO subscriptions (id, site_id, livemode, customer_id, plan_id, product_id, plan_amount, currency,
+                    billing_interval, interval_count, shipments_per_interval, plan_auto_renew, plan_type,
+                    plan_trial_period_days, address_required, quantity, collection_method, days_until_due, status,
+                    start_date, trial_start, trial_end, billing_cycle_anchor, period_number, current_period_start,
+                    current_period_end, auto_renew, cancel_at_period_end, canceled_at, ended_at, initial_period_paid,
+                    shipments_remaining, shipments_undeliverable, shipments_suspended_until, shipping_address_id,
+                    billing_address_id, gift_recipient_id, membership_type, membership_id, membership_admin_id,
+                    replaces, scheduled_renewal, metadata, created_at, updated_at)
+                VALUES (:id, :site, :livemode, :customer, :plan, :product, :amount, :currency, :interval,
+                    :intervalCount, :shipmentsPerInterval, :planAutoRenew, :planType, :planTrialDays, :addressRequired,
+                    :quantity, :collectionMethod, :daysUntilDue, :status, :startDate, :trialStart, :trialEnd, :anchor,
+                    :periodNumber, :periodStart, :periodEnd, :autoRenew, :cancelAtPeriodEnd, :canceledAt, :endedAt,
+                    :initialPeriodPaid, :shipmentsRemaining, :shipmentsUndeliverable, :suspendedUntil, :shipping,
+                    :billing, :giftRecipient, :membershipType, :membershipId, :membershipAdmin, :replaces,
+                    :scheduledRenewal, :metadata, :createdAt, :updatedAt)"""), s)
+                .bind("site", s.siteId()).bind("livemode", s.livemode()).bind("customer", s.customerId())
+                .bind("giftRecipient", text(s.giftRecipientId()))
+                .bind("membershipType", s.membership().type().wireName())
+                .bind("membershipId", text(s.membership().group()))
+                .bind("membershipAdmin", text(s.membership().adminSubscriptionId()))
+                .bind("replaces", text(s.replaces())).bind("createdAt", ts(s.createdAt()))
+                .fetch().rowsUpdated().then();
+    }
+
+    /** Writes every changeable column of {@code s} (the immutable ones: site, customer, gift, membership stay). */
+    public Mono<Void> update(Subscription s) {
+        return bindAll(db.sql("""
+                UPDATE subscriptions SET plan_id = :plan, product_id = :product, plan_amount = :amount,
+                    currency = :currency, billing_interval = :interval, interval_count = :intervalCount,
+                    shipments_per_interval = :shipmentsPerInterval, plan_auto_renew = :planAutoRenew,
+                    plan_type = :planType, plan_trial_period_days = :planTrialDays, address_required = :addressRequired,
+                    quantity = :quantity, collection_method = :collectionMethod, days_until_due = :daysUntilDue,
+                    status = :status, start_date = :startDate, trial_start = :trialStart, trial_end = :trialEnd,
+                    billing_cycle_anchor = :anchor, period_number = :periodNumber,
+                    current_period_start = :periodStart, current_period_end = :periodEnd, auto_renew = :autoRenew,
+                    cancel_at_period_end = :cancelAtPeriodEnd, canceled_at = :canceledAt, ended_at = :endedAt,
+                    initial_period_paid = :initialPeriodPaid, shipments_remaining = :shipmentsRemaining,
+                    shipments_undeliverable = :shipmentsUndeliverable, shipments_suspended_until = :suspendedUntil,
+                    shipping_address_id = :shipping, billing_address_id = :billing,
+                    scheduled_renewal = :scheduledRenewal, metadata = :metadata, updated_at = :updatedAt
+                 WHERE id = :id"""), s)
+                .fetch().rowsUpdated().then();
+    }
+
+    private static DatabaseClient.GenericExecuteSpec bindAll(DatabaseClient.GenericExecuteSpec sql, Subscription s) {
+        PlanTerms p = s.plan();
+        return sql.bind("id", s.id())
+                .bind("plan", p.planId()).bind("product", p.productId()).bind("amount", p.amount())
+                .bind("currency", p.currency()).bind("interval", p.interval().wireName())
+                .bind("intervalCount", p.intervalCount()).bind("shipmentsPerInterval", p.shipmentsPerInterval())
+                .bind("planAutoRenew", p.autoRenew()).bind("planType", p.type())
+                .bind("planTrialDays", Parameter.fromOrEmpty(p.trialPeriodDays(), Integer.class))
+                .bind("addressRequired", p.addressRequired())
+                .bind("quantity", s.quantity()).bind("collectionMethod", s.collectionMethod().wireName())
+                .bind("daysUntilDue", Parameter.fromOrEmpty(s.daysUntilDue(), Integer.class))
+                .bind("status", s.status().wireName())
+                .bind("startDate", ts(s.startDate())).bind("trialStart", tsOrNull(s.trialStart()))
+                .bind("trialEnd", tsOrNull(s.trialEnd())).bind("anchor", ts(s.billingCycleAnchor()))
+                .bind("periodNumber", s.periodNumber())
+                .bind("periodStart", ts(s.currentPeriodStart())).bind("periodEnd", ts(s.currentPeriodEnd()))
+                .bind("autoRenew", s.autoRenew()).bind("cancelAtPeriodEnd", s.cancelAtPeriodEnd())
+                .bind("canceledAt", tsOrNull(s.canceledAt())).bind("endedAt", tsOrNull(s.endedAt()))
+                .bind("initialPeriodPaid", s.initialPeriodPaid())
+                .bind("shipmentsRemaining", s.shipmentsRemaining())
+                .bind("shipmentsUndeliverable", s.shipmentsUndeliverable())
+                .bind("suspendedUntil", tsOrNull(s.shipmentsSuspendedUntil()))
+                .bind("shipping", text(s.shippingAddressId())).bind("billing", text(s.billingAddressId()))
+                .bind("scheduledRenewal", renewalJson(s.scheduledRenewal()))
+                .bind("metadata", Rows.json(s.metadata())).bind("updatedAt", ts(s.updatedAt()));
+    }
+
+    /** Records a period the subscription entered; a second start of the same period violates the primary key. */
+    public Mono<Void> insertPeriod(Subscription s, Period period, String kind, Instant now) {
+        return db.sql("""
+                        INSERT INTO subscription_periods (subscription_id, site_id, period_start, period_end,
+                            period_number, kind, plan_id, amount, currency, created_at)
+                        VALUES (:id, :site, :start, :end, :number, :kind, :plan, :amount, :currency, :now)""")
+                .bind("id", s.id()).bind("site", s.siteId()).bind("start", ts(period.start()))
+                .bind("end", ts(period.end())).bind("number", period.number()).bind("kind", kind)
+                .bind("plan", s.plan().planId()).bind("amount", s.plan().amount())
+                .bind("currency", s.plan().currency()).bind("now", ts(now))
+                .fetch().rowsUpdated().then();
+    }
+
+    public Flux<Period> periods(String siteId, String subscriptionId) {
+        return db.sql("""
+                        SELECT period_number, period_start, period_end FROM subscription_periods
+                         WHERE site_id = :site AND subscription_id = :id ORDER BY period_start""")
+                .bind("site", siteId).bind("id", subscriptionId)
+                .map(row -> new Period(row.get("period_number", Long.class), Rows.instant(row, "period_start"),
+                        Rows.instant(row, "period_end")))
+                .all();
+    }
+
+    public Mono<Subscription> find(String siteId, String id) {
+        return db.sql("SELECT " + COLUMNS + " FROM subscriptions s WHERE s.site_id = :site AND s.id = :id")
+                .bind("site", siteId).bind("id", id).map(SubscriptionRepository::toSubscription).one();
+    }
+
+    /** Reads and locks the row (the aggregate lock of every event of this subscription) for the transaction. */
+    public Mono<Subscription> findForUpdate(String siteId, String id) {
+        return db.sql("SELECT " + COLUMNS
+                        + " FROM subscriptions s WHERE s.site_id = :site AND s.id = :id FOR NO KEY UPDATE")
+                .bind("site", siteId).bind("id", id).map(SubscriptionRepository::toSubscription).one();
+    }
+
+    /** The live (or latest) admin subscription of a membership group. */
+    public Mono<MembershipRules.GroupAdmin> findGroupAdmin(String siteId, String group) {
+        return db.sql("""
+                        SELECT id, status, plan_id FROM subscriptions
+                         WHERE site_id = :site AND membership_id = :group AND membership_type = 'admin'
+                         ORDER BY (status IN ('canceled', 'expired')), id DESC LIMIT 1""")
+                .bind("site", siteId).bind("group", group)
+                .map(row -> new MembershipRules.GroupAdmin(row.get("id", String.class),
+                        SubscriptionStatus.parse(row.get("status", String.class)), row.get("plan_id", String.class)))
+                .one();
+    }
+
+    /** A page of the subscriptions the filter selects, newest first. */
+    public Flux<Subscription> list(String siteId, SubscriptionFilter filter, PageRequest page) {
+        return filtered(siteId, filter, " AND (CAST(:cursor AS TEXT) IS NULL OR s.id < :cursor) ORDER BY s.id DESC "
+                + "LIMIT :limit")
+                .bind("cursor", text(page.startingAfter())).bind("limit", page.fetchSize())
+                .map(SubscriptionRepository::toSubscription).all();
+    }
+
+    /** Every subscription the filter selects, newest first like the list, from a server-side cursor. */
+    public Flux<Subscription> stream(String siteId, SubscriptionFilter filter) {
+        return filtered(siteId, filter, " ORDER BY s.id DESC")
+                .filter((statement, next) -> next.execute(statement.fetchSize(500)))
+                .map(SubscriptionRepository::toSubscription).all();
+    }
+
+    /** Ids the filter selects after {@code afterId} in id order, a batch at a time (bulk cancellation). */
+    public Flux<String> idsAfter(String siteId, SubscriptionFilter filter, String afterId, int limit) {
+        return filtered(siteId, filter, " AND (CAST(:after AS TEXT) IS NULL OR s.id > :after) ORDER BY s.id LIMIT :limit",
+                "s.id")
+                .bind("after", text(afterId)).bind("limit", limit)
+                .map(row -> row.get("id", String.class)).all();
+    }
+
+    public Mono<Long> count(String siteId, SubscriptionFilter filter) {
+        return filtered(siteId, filter, "", "count(*) AS n").map(row -> row.get("n", Long.class)).one();
+    }
+
+    private DatabaseClient.GenericExecuteSpec filtered(String siteId, SubscriptionFilter f, String tail) {
+        return filtered(siteId, f, tail, COLUMNS);
+    }
+
+    /** The one implementation of {@link SubscriptionFilter} in SQL: list, export and bulk cancellation use it. */
+    private DatabaseClient.GenericExecuteSpec filtered(String siteId, SubscriptionFilter f, String tail,
+            String select) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(select)
+                .append(" FROM subscriptions s WHERE s.site_id = :site");
+        if (f.customerIds() != null) {
+            sql.append(" AND s.customer_id = ANY(:customers)");
+        }
+        sql.append(" ").append("""
+                AND (CAST(:status AS TEXT) IS NULL OR s.status = :status)
+                AND (CAST(:plan AS TEXT) IS NULL OR s.plan_id = :plan)
+                AND (CAST(:createdGte AS TIMESTAMPTZ) IS NULL OR s.created_at >= :createdGte)
+                AND (CAST(:createdLt AS TIMESTAMPTZ) IS NULL OR s.created_at < :createdLt)""").append(tail);
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString()).bind("site", siteId)
+                .bind("status", text(f.status() == null ? null : f.status().wireName()))
+                .bind("plan", text(f.planId()))
+                .bind("createdGte", tsOrNull(f.createdGte())).bind("createdLt", tsOrNull(f.createdLt()));
+        if (f.customerIds() != null) {
+            spec = spec.bind("customers", f.customerIds().toArray(String[]::new));
+        }
+        return spec;
+    }
+
+    static Subscription toSubscription(Readable row) {
+        PlanTerms plan = new PlanTerms(row.get("plan_id", String.class), row.get("product_id", String.class),
+                row.get("plan_amount", Long.class), row.get("currency", String.class),
+                BillingInterval.parse(row.get("billing_interval", String.class)),
+                row.get("interval_count", Integer.class), row.get("shipments_per_interval", Integer.class),
+                Boolean.TRUE.equals(row.get("plan_auto_renew", Boolean.class)), row.get("plan_type", String.class),
+                row.get("plan_trial_period_days", Integer.class),
+                Boolean.TRUE.equals(row.get("address_required", Boolean.class)));
+        Membership membership = new Membership(Membership.Type.parse(row.get("membership_type", String.class)),
+                row.get("membership_id", String.class), row.get("membership_admin_id", String.class));
+        return new Subscription(row.get("id", String.class), row.get("site_id", String.class),
+                Boolean.TRUE.equals(row.get("livemode", Boolean.class)), row.get("customer_id", String.class), plan,
+                row.get("quantity", Integer.class), CollectionMethod.parse(row.get("collection_method", String.class)),
+                row.get("days_until_due", Integer.class), SubscriptionStatus.parse(row.get("status", String.class)),
+                Rows.instant(row, "start_date"), Rows.instant(row, "trial_start"), Rows.instant(row, "trial_end"),
+                Rows.instant(row, "billing_cycle_anchor"), row.get("period_number", Long.class),
+                Rows.instant(row, "current_period_start"), Rows.instant(row, "current_period_end"),
+                Boolean.TRUE.equals(row.get("auto_renew", Boolean.class)),
+                Boolean.TRUE.equals(row.get("cancel_at_period_end", Boolean.class)),
+                Rows.instant(row, "canceled_at"), Rows.instant(row, "ended_at"),
+                Boolean.TRUE.equals(row.get("initial_period_paid", Boolean.class)),
+                row.get("shipments_remaining", Integer.class),
+                Boolean.TRUE.equals(row.get("shipments_undeliverable", Boolean.class)),
+                Rows.instant(row, "shipments_suspended_until"), row.get("shipping_address_id", String.class),
+                row.get("billing_address_id", String.class), row.get("gift_recipient_id", String.class), membership,
+                row.get("replaces", String.class), renewal(row.get("scheduled_renewal", Json.class)),
+                Rows.stringMap(row, "metadata"), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));
+    }
+
+    private static OffsetDateTime ts(Instant instant) {
+        return Rows.timestamp(instant);
+    }
+
+    private static Parameter tsOrNull(Instant instant) {
+        return Parameter.fromOrEmpty(instant == null ? null : Rows.timestamp(instant), OffsetDateTime.class);
+    }
+
+    private static Parameter renewalJson(ScheduledRenewal r) {
+        if (r == null) {
+            return Parameter.empty(Json.class);
+        }
+        PlanTerms p = r.plan();
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("plan_id", p.planId());
+        map.put("product_id", p.productId());
+        map.put("amount", p.amount());
+        map.put("currency", p.currency());
+        map.put("interval", p.interval().wireName());
+        map.put("interval_count", p.intervalCount());
+        map.put("shipments_per_interval", p.shipmentsPerInterval());
+        map.put("auto_renew", p.autoRenew());
+        map.put("type", p.type());
+        map.put("trial_period_days", p.trialPeriodDays());
+        map.put("address_required", p.addressRequired());
+        map.put("starts_at", r.startsAt().toString());
+        map.put("ends_at", r.endsAt().toString());
+        map.put("requested_at", r.requestedAt().toString());
+        return Parameter.from(Json.of(JSON.writeValueAsString(map)));
+    }
+
+    private static ScheduledRenewal renewal(Json json) {
+        if (json == null) {
+            return null;
+        }
+        JsonNode n = JSON.readTree(json.asString());
+        PlanTerms p = new PlanTerms(n.get("plan_id").asString(), n.get("product_id").asString(),
+                n.get("amount").asLong(), n.get("currency").asString(),
+                BillingInterval.parse(n.get("interval").asString()), n.get("interval_count").asInt(),
+                n.get("shipments_per_interval").asInt(), n.get("auto_renew").asBoolean(), n.get("type").asString(),
+                n.get("trial_period_days").isNull() ? null : n.get("trial_period_days").asInt(),
+                n.get("address_required").asBoolean());
+        return new ScheduledRenewal(p, Instant.parse(n.get("starts_at").asString()),
+                Instant.parse(n.get("ends_at").asString()), Instant.parse(n.get("requested_at").asString()));
+    }
+
+}

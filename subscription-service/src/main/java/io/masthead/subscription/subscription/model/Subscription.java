@@ -1,0 +1,479 @@
+package io.masthead.subscription.subscription.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A customer's subscription to a plan, over its whole life. Every change is a method that returns the changed
+ * subscription or a {@link Rejection}; nothing here reads a clock: the time of the change is passed in (the
+ * request's site time, or the due time of the lifecycle item being processed).
+ *
+ * <p>{@code currentPeriodStart/End} is the trial while trialing (Stripe's convention) and otherwise billing period
+ * {@code periodNumber} of the cycle anchored at {@code billingCycleAnchor} (the start, or the trial's end).
+ * {@code periodNumber} is -1 while no billing period has begun (scheduled, trialing).
+ */
+public record Subscription(String id, String siteId, boolean livemode, String customerId, PlanTerms plan,
+        int quantity, CollectionMethod collectionMethod, Integer daysUntilDue, SubscriptionStatus status,
+        Instant startDate, Instant trialStart, Instant trialEnd, Instant billingCycleAnchor, long periodNumber,
+        Instant currentPeriodStart, Instant currentPeriodEnd, boolean autoRenew, boolean cancelAtPeriodEnd,
+        Instant canceledAt, Instant endedAt, boolean initialPeriodPaid, int shipmentsRemaining,
+        boolean shipmentsUndeliverable, Instant shipmentsSuspendedUntil, String shippingAddressId,
+        String billingAddressId, String giftRecipientId, Membership membership, String replaces,
+        ScheduledRenewal scheduledRenewal, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+
+    public static final String ID_PREFIX = "sub";
+    /** trial_will_end is announced this long before the trial ends (or at once for a shorter trial). */
+    public static final java.time.Duration TRIAL_WILL_END_NOTICE = java.time.Duration.ofDays(3);
+
+    public Subscription {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(status, "status");
+        membership = membership == null ? Membership.REGULAR : membership;
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
+    // ---- what the resource and every event show -------------------------------------------------------------
+
+    /** Whether the subscription goes on after the current period (renewal, or the trial's end into a period). */
+    public boolean continuesAfterCurrentPeriod() {
+        if (status.isTerminal() || cancelAtPeriodEnd) {
+            return false;
+        }
+        return status == SubscriptionStatus.TRIALING || status == SubscriptionStatus.SCHEDULED || autoRenew
+                || scheduledRenewal != null;
+    }
+
+    /** Release 1.54 {@code renews_at}: the next scheduled renewal, null when none is coming. */
+    public Instant renewsAt() {
+        return continuesAfterCurrentPeriod() && status != SubscriptionStatus.SCHEDULED ? currentPeriodEnd : null;
+    }
+
+    /** Release 1.54 {@code expires_at}: when access ends as things stand; null while it renews. */
+    public Instant expiresAt() {
+        if (status.isTerminal()) {
+            return endedAt;
+        }
+        return continuesAfterCurrentPeriod() ? null : currentPeriodEnd;
+    }
+
+    /**
+     * Release 1.54 {@code next_invoice_date}: always the current period's end while the subscription goes on
+     * (the rule "must match current_period_end"), null when no invoice is coming.
+     */
+    public Instant nextInvoiceDate() {
+        return continuesAfterCurrentPeriod() && status != SubscriptionStatus.SCHEDULED ? currentPeriodEnd : null;
+    }
+
+    public Period currentPeriod() {
+        return currentPeriodStart == null ? null : new Period(periodNumber, currentPeriodStart, currentPeriodEnd);
+    }
+
+    public boolean isGift() {
+        return giftRecipientId != null;
+    }
+
+    // ---- changes requested by a client ------------------------------------------------------------------------
+
+    /** A cancellation and what it gives back. */
+    public record Cancellation(Subscription subscription, boolean atPeriodEnd, Refund refund, long refundAmount) {
+    }
+
+    /**
+     * Cancels now ({@code atPeriodEnd} false: the subscription ends at once, nothing renews after it) or at the
+     * end of the current period. A refund goes with an immediate cancellation only; a scheduled subscription that
+     * has not started ends at once either way.
+     */
+    public Outcome<Cancellation> cancel(Instant now, boolean atPeriodEnd, Refund refund) {
+        if (status.isTerminal()) {
+            return Outcome.refused(Rejection.illegalTransition(status, "canceled"));
+        }
+        boolean immediate = !atPeriodEnd || status == SubscriptionStatus.SCHEDULED;
+        if (!immediate) {
+            if (refund != Refund.NONE) {
+                return Outcome.refused(Rejection.invalid("refund_needs_immediate_cancel", "refund",
+                        "a refund goes with an immediate cancellation (at_period_end false): the period is used up"));
+            }
+            if (cancelAtPeriodEnd) {
+                return Outcome.refused(Rejection.conflict("already_canceling",
+                        "the subscription is already set to cancel at the end of its period"));
+            }
+            Draft d = draft(now);
+            d.cancelAtPeriodEnd = true;
+            d.canceledAt = now;
+            d.scheduledRenewal = null;
+            return Outcome.done(new Cancellation(d.build(), true, Refund.NONE, 0));
+        }
+        long refundAmount = 0;
+        if (periodNumber >= 0 && currentPeriod() != null && status != SubscriptionStatus.SCHEDULED) {
+            refundAmount = refund.amount(plan.amount(), quantity, currentPeriod(), now);
+        }
+        Draft d = draft(now);
+        d.become(SubscriptionStatus.CANCELED);
+        d.canceledAt = now;
+        d.endedAt = now;
+        d.cancelAtPeriodEnd = false;
+        d.scheduledRenewal = null;
+        return Outcome.done(new Cancellation(d.build(), false, refund, refundAmount));
+    }
+
+    /** Schedules the next term on {@code next} (the same plan or another) to start at the current period's end. */
+    public Outcome<Subscription> requestRenewal(PlanTerms next, Instant now) {
+        if (status.isTerminal()) {
+            return Outcome.refused(Rejection.illegalTransition(status, "renewed"));
+        }
+        if (status == SubscriptionStatus.SCHEDULED) {
+            return Outcome.refused(Rejection.conflict("not_started",
+                    "a scheduled subscription has no period to renew yet"));
+        }
+        if (scheduledRenewal != null) {
+            return Outcome.refused(Rejection.conflict("renewal_already_scheduled",
+                    "a renewal is already scheduled to start at " + scheduledRenewal.startsAt()));
+        }
+        Period term = next.cycleFrom(currentPeriodEnd).first();
+        Draft d = draft(now);
+        d.scheduledRenewal = new ScheduledRenewal(next, term.start(), term.end(), now);
+        d.cancelAtPeriodEnd = false;
+        d.canceledAt = null;
+        return Outcome.done(d.build());
+    }
+
+    /** What a PATCH may change; a null component is left alone. */
+    public record Changes(String shippingAddressId, boolean clearShippingAddress, String billingAddressId,
+            boolean clearBillingAddress, Integer shipmentsRemaining, Boolean shipmentsUndeliverable,
+            Instant shipmentsSuspendedUntil, boolean clearShipmentsSuspendedUntil, Boolean cancelAtPeriodEnd,
+            Boolean autoRenew, Map<String, String> metadata) {
+
+        public boolean touchesLifecycle() {
+            return cancelAtPeriodEnd != null || autoRenew != null || shipmentsRemaining != null
+                    || shipmentsUndeliverable != null || shipmentsSuspendedUntil != null
+                    || clearShipmentsSuspendedUntil || shippingAddressId != null || clearShippingAddress
+                    || billingAddressId != null || clearBillingAddress;
+        }
+    }
+
+    /** A PATCH: addresses, shipments, cancel_at_period_end, auto_renew, metadata. An ended one takes metadata only. */
+    public Outcome<Subscription> update(Changes c, Instant now) {
+        if (status.isTerminal() && c.touchesLifecycle()) {
+            return Outcome.refused(Rejection.illegalTransition(status, "changed except for its metadata"));
+        }
+        if (c.shipmentsRemaining() != null && c.shipmentsRemaining() < 0) {
+            return Outcome.refused(Rejection.invalid("shipments_not_negative", "shipments_remaining",
+                    "must be 0 or more"));
+        }
+        Draft d = draft(now);
+        if (c.clearShippingAddress()) {
+            d.shippingAddressId = null;
+        } else if (c.shippingAddressId() != null) {
+            d.shippingAddressId = c.shippingAddressId();
+        }
+        if (c.clearBillingAddress()) {
+            d.billingAddressId = null;
+        } else if (c.billingAddressId() != null) {
+            d.billingAddressId = c.billingAddressId();
+        }
+        if (plan.addressRequired() && d.shippingAddressId == null && d.billingAddressId == null) {
+            return Outcome.refused(Rejection.invalid("address_required", "shipping_address",
+                    "the product requires an address: keep a shipping or billing address"));
+        }
+        if (c.shipmentsRemaining() != null) {
+            d.shipmentsRemaining = c.shipmentsRemaining();
+        }
+        if (c.shipmentsUndeliverable() != null) {
+            d.shipmentsUndeliverable = c.shipmentsUndeliverable();
+        }
+        if (c.clearShipmentsSuspendedUntil()) {
+            d.shipmentsSuspendedUntil = null;
+        } else if (c.shipmentsSuspendedUntil() != null) {
+            d.shipmentsSuspendedUntil = c.shipmentsSuspendedUntil();
+        }
+        if (c.autoRenew() != null) {
+            d.autoRenew = c.autoRenew();
+        }
+        if (c.cancelAtPeriodEnd() != null && c.cancelAtPeriodEnd() != cancelAtPeriodEnd) {
+            d.cancelAtPeriodEnd = c.cancelAtPeriodEnd();
+            d.canceledAt = c.cancelAtPeriodEnd() ? now : null;
+            if (c.cancelAtPeriodEnd()) {
+                d.scheduledRenewal = null;
+            }
+        }
+        if (c.metadata() != null) {
+            d.metadata = c.metadata();
+        }
+        return Outcome.done(d.build());
+    }
+
+    /** The subscription a change of plan starts: same customer, quantity, payment terms, addresses, gift. */
+    public NewSubscription replacementOn(String newPlanId) {
+        return new NewSubscription(customerId, newPlanId, quantity, collectionMethod.wireName(), daysUntilDue, 0,
+                null, null, null, null, shippingAddressId, billingAddressId, null, giftRecipientId, null,
+                membership.type().wireName(), membership.group(), metadata);
+    }
+
+    // ---- lifecycle: what happens at a due time ----------------------------------------------------------------
+
+    /** The result of a period end (or of a trial end, or of a start). */
+    public sealed interface Step {
+        Subscription subscription();
+    }
+
+    /** A new period began: {@code previous} was the period that ended. */
+    public record Renewed(Subscription subscription, Period previous) implements Step {
+    }
+
+    public record Expired(Subscription subscription) implements Step {
+    }
+
+    public record Canceled(Subscription subscription) implements Step {
+    }
+
+    /** The trial ended or the scheduled start came: the subscription is active (or trialing) now. */
+    public record Began(Subscription subscription, List<String> changedFields) implements Step {
+    }
+
+    /**
+     * The current period ended at {@code at}: cancel (cancel_at_period_end), renew (auto_renew or a renewal asked
+     * for ahead, with its plan) or expire. Refused when the item is stale: the subscription is not in a renewing
+     * state, or its period does not end at {@code at} (a renewal never happens twice for one period).
+     */
+    public Outcome<Step> periodEnded(Instant at, Instant now) {
+        if (!status.renewsAtPeriodEnd()) {
+            return Outcome.refused(Rejection.conflict("no_period_to_end",
+                    "a " + status.wireName() + " subscription does not reach a period end"));
+        }
+        if (!at.equals(currentPeriodEnd)) {
+            return Outcome.refused(Rejection.conflict("stale_period_end",
+                    "the current period ends at " + currentPeriodEnd + ", not " + at));
+        }
+        Draft d = draft(now);
+        if (cancelAtPeriodEnd) {
+            d.become(SubscriptionStatus.CANCELED);
+            d.endedAt = at;
+            d.cancelAtPeriodEnd = false;
+            return Outcome.done(new Canceled(d.build()));
+        }
+        if (scheduledRenewal == null && !autoRenew) {
+            d.become(SubscriptionStatus.EXPIRED);
+            d.endedAt = at;
+            return Outcome.done(new Expired(d.build()));
+        }
+        Period previous = currentPeriod();
+        PlanTerms nextPlan = scheduledRenewal != null ? scheduledRenewal.plan() : plan;
+        boolean sameCycle = nextPlan.interval() == plan.interval() && nextPlan.intervalCount() == plan.intervalCount()
+                && periodNumber >= 0;
+        Period next = sameCycle ? plan.cycleFrom(billingCycleAnchor).period(periodNumber + 1)
+                : nextPlan.cycleFrom(at).first();
+        if (!sameCycle) {
+            d.billingCycleAnchor = at;
+        }
+        d.plan = nextPlan;
+        d.enter(next);
+        d.scheduledRenewal = null;
+        d.initialPeriodPaid = false;
+        return Outcome.done(new Renewed(d.build(), previous));
+    }
+
+    /** The trial ended at {@code at}: the first billing period begins (or it ends, if set to cancel). */
+    public Outcome<Step> trialEnded(Instant at, Instant now) {
+        if (status != SubscriptionStatus.TRIALING) {
+            return Outcome.refused(Rejection.conflict("not_trialing", "a " + status.wireName()
+                    + " subscription has no trial to end"));
+        }
+        if (!at.equals(trialEnd)) {
+            return Outcome.refused(Rejection.conflict("stale_trial_end", "the trial ends at " + trialEnd));
+        }
+        Draft d = draft(now);
+        if (cancelAtPeriodEnd) {
+            d.become(SubscriptionStatus.CANCELED);
+            d.endedAt = at;
+            d.cancelAtPeriodEnd = false;
+            return Outcome.done(new Canceled(d.build()));
+        }
+        if (scheduledRenewal != null) {
+            d.plan = scheduledRenewal.plan();
+            d.scheduledRenewal = null;
+        }
+        d.become(SubscriptionStatus.ACTIVE);
+        d.billingCycleAnchor = at;
+        d.enter(d.plan.cycleFrom(at).first());
+        return Outcome.done(new Began(d.build(), List.of("status", "current_period_start", "current_period_end",
+                "shipments_remaining")));
+    }
+
+    /** The start date came: into the trial, or into the first period. */
+    public Outcome<Step> started(Instant at, Instant now) {
+        if (status != SubscriptionStatus.SCHEDULED) {
+            return Outcome.refused(Rejection.conflict("not_scheduled", "a " + status.wireName()
+                    + " subscription has already started"));
+        }
+        if (!at.equals(startDate)) {
+            return Outcome.refused(Rejection.conflict("stale_start", "the subscription starts at " + startDate));
+        }
+        Draft d = draft(now);
+        if (trialEnd != null) {
+            d.become(SubscriptionStatus.TRIALING);
+            d.trialStart = at;
+            d.currentPeriodStart = at;
+            d.currentPeriodEnd = trialEnd;
+            d.periodNumber = -1;
+            return Outcome.done(new Began(d.build(), List.of("status", "trial_start")));
+        }
+        d.become(SubscriptionStatus.ACTIVE);
+        d.enter(plan.cycleFrom(billingCycleAnchor).first());
+        return Outcome.done(new Began(d.build(), List.of("status", "shipments_remaining")));
+    }
+
+    /** When trial_will_end should be announced, if this subscription is in (or will start into) a trial. */
+    public Instant trialWillEndAt() {
+        if (trialEnd == null || !(status == SubscriptionStatus.TRIALING || status == SubscriptionStatus.SCHEDULED)) {
+            return null;
+        }
+        Instant at = trialEnd.minus(TRIAL_WILL_END_NOTICE);
+        Instant trialBegins = status == SubscriptionStatus.SCHEDULED ? startDate : trialStart;
+        return at.isBefore(trialBegins) ? trialBegins : at;
+    }
+
+    /** The snapshot field names that differ between two versions (for subscription.updated). */
+    public List<String> changedFieldsSince(Subscription before) {
+        List<String> changed = new ArrayList<>();
+        diff(changed, "plan", before.plan.planId(), plan.planId());
+        diff(changed, "status", before.status, status);
+        diff(changed, "current_period_start", before.currentPeriodStart, currentPeriodStart);
+        diff(changed, "current_period_end", before.currentPeriodEnd, currentPeriodEnd);
+        diff(changed, "trial_start", before.trialStart, trialStart);
+        diff(changed, "auto_renew", before.autoRenew, autoRenew);
+        diff(changed, "cancel_at_period_end", before.cancelAtPeriodEnd, cancelAtPeriodEnd);
+        diff(changed, "canceled_at", before.canceledAt, canceledAt);
+        diff(changed, "ended_at", before.endedAt, endedAt);
+        diff(changed, "shipments_remaining", before.shipmentsRemaining, shipmentsRemaining);
+        diff(changed, "shipments_undeliverable", before.shipmentsUndeliverable, shipmentsUndeliverable);
+        diff(changed, "shipments_suspended_until", before.shipmentsSuspendedUntil, shipmentsSuspendedUntil);
+        diff(changed, "shipping_address", before.shippingAddressId, shippingAddressId);
+        diff(changed, "billing_address", before.billingAddressId, billingAddressId);
+        diff(changed, "scheduled_renewal", before.scheduledRenewal, scheduledRenewal);
+        diff(changed, "metadata", before.metadata, metadata);
+        diff(changed, "renews_at", before.renewsAt(), renewsAt());
+        diff(changed, "expires_at", before.expiresAt(), expiresAt());
+        diff(changed, "next_invoice_date", before.nextInvoiceDate(), nextInvoiceDate());
+        return changed;
+    }
+
+    private static void diff(List<String> changed, String field, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            changed.add(field);
+        }
+    }
+
+    // ---- copying ------------------------------------------------------------------------------------------------
+
+    Draft draft(Instant now) {
+        return new Draft(this, now);
+    }
+
+    /** A mutable copy used inside this package to build the next version of a subscription. */
+    static final class Draft {
+        String id;
+        String siteId;
+        boolean livemode;
+        String customerId;
+        PlanTerms plan;
+        int quantity;
+        CollectionMethod collectionMethod;
+        Integer daysUntilDue;
+        SubscriptionStatus status;
+        Instant startDate;
+        Instant trialStart;
+        Instant trialEnd;
+        Instant billingCycleAnchor;
+        long periodNumber;
+        Instant currentPeriodStart;
+        Instant currentPeriodEnd;
+        boolean autoRenew;
+        boolean cancelAtPeriodEnd;
+        Instant canceledAt;
+        Instant endedAt;
+        boolean initialPeriodPaid;
+        int shipmentsRemaining;
+        boolean shipmentsUndeliverable;
+        Instant shipmentsSuspendedUntil;
+        String shippingAddressId;
+        String billingAddressId;
+        String giftRecipientId;
+        Membership membership;
+        String replaces;
+        ScheduledRenewal scheduledRenewal;
+        Map<String, String> metadata;
+        Instant createdAt;
+        Instant updatedAt;
+
+        Draft() {
+        }
+
+        Draft(Subscription s, Instant now) {
+            id = s.id;
+            siteId = s.siteId;
+            livemode = s.livemode;
+            customerId = s.customerId;
+            plan = s.plan;
+            quantity = s.quantity;
+            collectionMethod = s.collectionMethod;
+            daysUntilDue = s.daysUntilDue;
+            status = s.status;
+            startDate = s.startDate;
+            trialStart = s.trialStart;
+            trialEnd = s.trialEnd;
+            billingCycleAnchor = s.billingCycleAnchor;
+            periodNumber = s.periodNumber;
+            currentPeriodStart = s.currentPeriodStart;
+            currentPeriodEnd = s.currentPeriodEnd;
+            autoRenew = s.autoRenew;
+            cancelAtPeriodEnd = s.cancelAtPeriodEnd;
+            canceledAt = s.canceledAt;
+            endedAt = s.endedAt;
+            initialPeriodPaid = s.initialPeriodPaid;
+            shipmentsRemaining = s.shipmentsRemaining;
+            shipmentsUndeliverable = s.shipmentsUndeliverable;
+            shipmentsSuspendedUntil = s.shipmentsSuspendedUntil;
+            shippingAddressId = s.shippingAddressId;
+            billingAddressId = s.billingAddressId;
+            giftRecipientId = s.giftRecipientId;
+            membership = s.membership;
+            replaces = s.replaces;
+            scheduledRenewal = s.scheduledRenewal;
+            metadata = s.metadata;
+            createdAt = s.createdAt;
+            updatedAt = now;
+        }
+
+        /** Moves to {@code target}, which the state machine must allow from the current status. */
+        void become(SubscriptionStatus target) {
+            if (!status.canBecome(target)) {
+                throw new IllegalStateException("illegal transition " + status + " -> " + target);
+            }
+            status = target;
+        }
+
+        /** Enters billing period {@code p}: its shipments are added (shipments_per_interval × quantity). */
+        void enter(Period p) {
+            periodNumber = p.number();
+            currentPeriodStart = p.start();
+            currentPeriodEnd = p.end();
+            shipmentsRemaining = Math.addExact(shipmentsRemaining,
+                    Math.multiplyExact(plan.shipmentsPerInterval(), quantity));
+        }
+
+        Subscription build() {
+            return new Subscription(id, siteId, livemode, customerId, plan, quantity, collectionMethod, daysUntilDue,
+                    status, startDate, trialStart, trialEnd, billingCycleAnchor, periodNumber, currentPeriodStart,
+                    currentPeriodEnd, autoRenew, cancelAtPeriodEnd, canceledAt, endedAt, initialPeriodPaid,
+                    shipmentsRemaining, shipmentsUndeliverable, shipmentsSuspendedUntil, shippingAddressId,
+                    billingAddressId, giftRecipientId, membership, replaces, scheduledRenewal, metadata, createdAt,
+                    updatedAt);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.masthead.subscription.subscription.web;
+
+import io.masthead.platform.id.Ids;
+import io.masthead.platform.security.Caller;
+import io.masthead.platform.validation.ValidationException;
+import io.masthead.platform.validation.Violations;
+import io.masthead.platform.web.Csv;
+import io.masthead.platform.web.ListResponse;
+import io.masthead.platform.web.PageRequest;
+import io.masthead.platform.web.Patch;
+import io.masthead.platform.web.ProblemException;
+import io.masthead.subscription.subscription.application.SubscriptionService;
+import io.masthead.subscription.subscription.model.Refund;
+import io.masthead.subscription.subscription.model.Subscription;
+import io.masthead.subscription.subscription.model.SubscriptionFilter;
+import io.masthead.subscription.subscription.web.SubscriptionJson.CancelSubscription;
+import io.masthead.subscription.subscription.web.SubscriptionJson.ChangePlan;
+import io.masthead.subscription.subscription.web.SubscriptionJson.CreateSubscription;
+import io.masthead.subscription.subscription.web.SubscriptionJson.Renew;
+import io.masthead.subscription.subscription.web.SubscriptionJson.SubscriptionResource;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/v1/subscriptions")
+@Tag(name = "Subscriptions", description = "Customers' subscriptions to plans over their whole life: create, read, "
+        + "search, export, change, cancel, change of plan, renewal ahead of time")
+class SubscriptionController {
+
+    private static final Set<String> PATCH_FIELDS = Set.of("shipping_address", "billing_address",
+            "shipments_remaining", "shipments_undeliverable", "shipments_suspended_until", "cancel_at_period_end",
+            "auto_renew", "metadata");
+
+    private final SubscriptionService service;
+
+    SubscriptionController(SubscriptionService service) {
+        this.service = service;
+    }
+
+    @PostMapping
+    @Operation(operationId = "createSubscription", summary = "Create a subscription",
+            description = "Active now, trialing, or scheduled (start_date in the future). Emits subscription.created.")
+    @ApiResponse(responseCode = "201", description = "The subscription, created; `Location` is its URL")
+    @ApiResponse(responseCode = "422", description = "A rule is broken: each bad field is named")
+    Mono<ResponseEntity<SubscriptionResource>> create(Caller caller, @RequestBody CreateSubscription body) {
+        caller.requireAdmin();
+        if (body.giftWithoutRecipient()) {
+            throw ValidationException.of("gift.recipient", "is required");
+        }
+        return service.create(caller, body.toInput()).map(s -> ResponseEntity
+                .created(URI.create("/v1/subscriptions/" + s.id())).body(SubscriptionResource.of(s)));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(operationId = "retrieveSubscription", summary = "Retrieve a subscription")
+    @ApiResponse(responseCode = "200", description = "The subscription")
+    Mono<SubscriptionResource> get(Caller caller, @PathVariable String id) {
+        return knownId(id).then(Mono.defer(() -> service.get(caller, id))).map(SubscriptionResource::of);
+    }
+
+    @GetMapping
+    @Operation(operationId = "listSubscriptions", summary = "List subscriptions",
+            description = "Newest first; by customer, status, plan and creation time [created_gte, created_lt); every "
+                    + "status when none is given. The export takes the same filters and holds the same rows.")
+    @ApiResponse(responseCode = "200", description = "A page of subscriptions")
+    Mono<ListResponse<SubscriptionResource>> list(Caller caller, @RequestParam(required = false) String customer,
+            @RequestParam(required = false) String status, @RequestParam(required = false) String plan,
+            @RequestParam(name = "created_gte", required = false) String createdGte,
+            @RequestParam(name = "created_lt", required = false) String createdLt,
+            @RequestParam(required = false) String limit,
+            @RequestParam(name = "starting_after", required = false) String startingAfter) {
+        SubscriptionFilter filter = SubscriptionFilter.parse(customer, status, plan, createdGte, createdLt);
+        return service.list(caller, filter, PageRequest.of(limit, startingAfter))
+                .map(page -> page.map(SubscriptionResource::of));
+    }
+
+    @GetMapping("/search")
+    @Operation(operationId = "searchSubscriptions", summary = "Search subscriptions",
+            description = "By the customer's name, email, phone number, company or department (seed 002); the list's "
+                    + "filters apply too.")
+    @ApiResponse(responseCode = "200", description = "A page of matching subscriptions")
+    Mono<ListResponse<SubscriptionResource>> search(Caller caller, @RequestParam(required = false) String query,
+            @RequestParam(required = false) String status, @RequestParam(required = false) String plan,
+            @RequestParam(required = false) String limit,
+            @RequestParam(name = "starting_after", required = false) String startingAfter) {
+        SubscriptionFilter filter = SubscriptionFilter.parse(null, status, plan, null, null);
+        return service.search(caller, query, filter, PageRequest.of(limit, startingAfter))
+                .map(page -> page.map(SubscriptionResource::of));
+    }
+
+    @GetMapping(value = "/export", produces = "text/csv")
+    @Operation(operationId = "exportSubscriptions", summary = "Export subscriptions as CSV",
+            description = "Streamed; the list's filters (every status unless one is given), the list's rows.")
+    @ApiResponse(responseCode = "200", description = "subscriptions.csv: a header line, then one line per subscription",
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = "string")))
+    ResponseEntity<Flux<String>> export(Caller caller, @RequestParam(required = false) String customer,
+            @RequestParam(required = false) String status, @RequestParam(required = false) String plan,
+            @RequestParam(name = "created_gte", required = false) String createdGte,
+            @RequestParam(name = "created_lt", required = false) String createdLt) {
+        SubscriptionFilter filter = SubscriptionFilter.parse(customer, status, plan, createdGte, createdLt);
+        return Csv.download("subscriptions.csv", SubscriptionJson.CSV_HEADER, service.export(caller, filter),
+                SubscriptionJson::csvRow);
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(operationId = "updateSubscription", summary = "Update a subscription",
+            description = "JSON merge patch of addresses, shipments, cancel_at_period_end, auto_renew, metadata. "
+                    + "Emits subscription.updated.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The fields to change", required = true,
+            content = @Content(schema = @Schema(implementation = SubscriptionJson.UpdateSubscription.class)))
+    @ApiResponse(responseCode = "200", description = "The subscription, updated")
+    @ApiResponse(responseCode = "409", description = "The subscription ended: only its metadata can change")
+    Mono<SubscriptionResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
+        caller.requireAdmin();
+        Patch patch = Patch.of(body, PATCH_FIELDS);
+        Violations v = new Violations();
+        String shipping = patch.text("shipping_address");
+        String billing = patch.text("billing_address");
+        Integer shipments = integer(body, "shipments_remaining", v);
+        Boolean undeliverable = bool(body, "shipments_undeliverable", v);
+        Instant suspended = instant(body, "shipments_suspended_until", v);
+        Boolean cancelAtPeriodEnd = bool(body, "cancel_at_period_end", v);
+        Boolean autoRenew = bool(body, "auto_renew", v);
+        var metadata = patch.has("metadata") ? patch.stringMap("metadata") : null;
+        patch.throwIfInvalid();
+        if (metadata != null) {
+            io.masthead.platform.validation.Metadata.validate("metadata", metadata, v);
+        }
+        v.throwIfAny();
+        Subscription.Changes changes = new Subscription.Changes(shipping,
+                patch.has("shipping_address") && shipping == null, billing,
+                patch.has("billing_address") && billing == null, shipments, undeliverable, suspended,
+                patch.has("shipments_suspended_until") && suspended == null, cancelAtPeriodEnd, autoRenew, metadata);
+        return knownId(id).then(Mono.defer(() -> service.update(caller, id, before -> changes)))
+                .map(SubscriptionResource::of);
+    }
+
+    @PostMapping("/{id}/cancel")
+    @Operation(operationId = "cancelSubscription", summary = "Cancel a subscription",
+            description = "at_period_end false (default): it ends now and nothing renews it (subscription.canceled with "
+                    + "the refund); true: it runs to its period end (subscription.updated now, subscription.canceled "
+                    + "then).")
+    @ApiResponse(responseCode = "200", description = "The subscription")
+    @ApiResponse(responseCode = "409", description = "It has ended already, or is already set to cancel")
+    Mono<SubscriptionResource> cancel(Caller caller, @PathVariable String id,
+            @RequestBody(required = false) CancelSubscription body) {
+        caller.requireAdmin();
+        boolean atPeriodEnd = body != null && Boolean.TRUE.equals(body.atPeriodEnd());
+        Refund refund = refund(body == null ? null : body.refund());
+        return knownId(id).then(Mono.defer(() -> service.cancel(caller, id, atPeriodEnd, refund)))
+                .map(SubscriptionResource::of);
+    }
+
+    @PostMapping("/{id}/change_plan")
+    @Operation(operationId = "changeSubscriptionPlan", summary = "Change a subscription's plan",
+            description = "Seed 002: cancels this subscription now with the refund to the customer's balance and starts "
+                    + "one on the new plan, in one transaction (subscription.canceled, then subscription.created).")
+    @ApiResponse(responseCode = "201", description = "The new subscription; `replaces` names this one")
+    @ApiResponse(responseCode = "409", description = "This subscription has ended")
+    Mono<ResponseEntity<SubscriptionResource>> changePlan(Caller caller, @PathVariable String id,
+            @RequestBody ChangePlan body) {
+        caller.requireAdmin();
+        Violations v = new Violations();
+        v.require("plan", body.plan());
+        v.throwIfAny();
+        Refund refund = refund(body.refund());
+        return knownId(id).then(Mono.defer(() -> service.changePlan(caller, id, body.plan(), refund)))
+                .map(s -> ResponseEntity.created(URI.create("/v1/subscriptions/" + s.id()))
+                        .body(SubscriptionResource.of(s)));
+    }
+
+    @PostMapping("/{id}/renew")
+    @Operation(operationId = "renewSubscription", summary = "Renew a subscription ahead of time",
+            description = "Seed 002 \"Charge upon renewal\": schedules the next term (on plan, or the current plan) to "
+                    + "start at current_period_end. Emits subscription.renewal_scheduled.")
+    @ApiResponse(responseCode = "200", description = "The subscription with its scheduled_renewal")
+    @ApiResponse(responseCode = "409", description = "It has ended, has not started, or a renewal is scheduled")
+    Mono<SubscriptionResource> renew(Caller caller, @PathVariable String id, @RequestBody(required = false) Renew body) {
+        caller.requireAdmin();
+        return knownId(id).then(Mono.defer(() -> service.renew(caller, id, body == null ? null : body.plan())))
+                .map(SubscriptionResource::of);
+    }
+
+    static Refund refund(String value) {
+        if (value == null) {
+            return Refund.NONE;
+        }
+        if (!Refund.isKnown(value)) {
+            throw ValidationException.of("refund", "must be none, prorated or full");
+        }
+        return Refund.parse(value);
+    }
+
+    private static Integer integer(JsonNode body, String field, Violations v) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            if (n != null) {
+                v.add(field, "cannot be null");
+            }
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            v.add(field, "must be a whole number");
+            return null;
+        }
+        return n.asInt();
+    }
+
+    private static Boolean bool(JsonNode body, String field, Violations v) {
+        JsonNode n = body.get(field);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isBoolean()) {
+            v.add(field, "must be true or false");
+            return null;
+        }
+        return n.asBoolean();
+    }
+
+    private static Instant instant(JsonNode body, String field, Violations v) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isString()) {
+            v.add(field, "must be an ISO-8601 UTC time or null");
+            return null;
+        }
+        try {
+            return Instant.parse(n.asString());
+        } catch (DateTimeParseException e) {
+            v.add(field, "must be an ISO-8601 UTC time or null");
+            return null;
+        }
+    }
+
+    private static Mono<Void> knownId(String id) {
+        return Ids.looksLike(Subscription.ID_PREFIX, id) ? Mono.empty()
+                : Mono.error(ProblemException.notFound("subscription", id));
+    }
+}

@@ -1,0 +1,212 @@
+package io.masthead.subscription.bulkcancel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.masthead.events.subscription.SubscriptionCanceled;
+import io.masthead.platform.duework.DueWork;
+import io.masthead.platform.duework.DueWorkRunner;
+import io.masthead.subscription.bulkcancel.application.BulkCancellationService;
+import io.masthead.subscription.subscription.SubscriptionIntegrationSupport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** Bulk cancellation of 1,000 subscriptions on the real engines: a dry run first, the run, a crash, a re-run. */
+class BulkCancellationIntegrationTest extends SubscriptionIntegrationSupport {
+
+    @Autowired
+    DueWorkRunner runner;
+
+    @Autowired
+    DueWork dueWork;
+
+    @Autowired
+    BulkCancellationService bulk;
+
+    @Autowired
+    TransactionalOperator transaction;
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> job(String site, String id) {
+        return get(site, "/v1/bulk_cancellations/" + id).exchange().expectStatus().isOk().expectBody(Map.class)
+                .returnResult().getResponseBody();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> start(String site, Map<String, Object> body) {
+        return post(site, "/v1/bulk_cancellations").bodyValue(body).exchange().expectStatus().isAccepted()
+                .expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    private long count(String site, String sql) {
+        return db.sql("SELECT count(*) AS n FROM subscriptions WHERE site_id = :site AND " + sql).bind("site", site)
+                .map(row -> row.get("n", Long.class)).one().block();
+    }
+
+    private void drain(String site) {
+        runner.drain(site, siteTime.now(site, false).block()).block(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aThousandSubscriptionsDryRunFirstThenCanceledInResumableBatchesAndARerunCancelsNothingTwice()
+            throws Exception {
+        String site = newSite();
+        freezeClock(site);
+        String target = monthlyPlan(site);
+        String other = monthlyPlan(site);
+        List<String> customers = IntStream.range(0, 40).mapToObj(i -> customer(site, "Reader" + i,
+                "reader" + i + "@example.com")).toList();
+        List<String> ids = new ForkJoinPool(4).submit(() -> IntStream.range(0, 1_000).parallel()
+                .mapToObj(i -> subscribe(site, Map.of("customer", customers.get(i % customers.size()), "plan", target))
+                        .get("id").toString())
+                .collect(Collectors.toList())).get();
+        List<String> others = IntStream.range(0, 5).mapToObj(i -> subscribe(site, Map.of("customer",
+                customers.get(i), "plan", other)).get("id").toString()).toList();
+        for (String id : ids.subList(0, 3)) {
+            post(site, "/v1/subscriptions/" + id + "/cancel").bodyValue("{}").exchange().expectStatus().isOk();
+        }
+        assertThat(count(site, "status = 'canceled'")).isEqualTo(3);
+
+        // the dry run goes through the same batches and changes nothing
+        Map<String, Object> dry = start(site, Map.of("scope", Map.of("plan", target), "effective", "immediately",
+                "dry_run", true));
+        assertThat(dry).containsEntry("status", "pending").containsEntry("dry_run", true)
+                .containsEntry("object", "bulk_cancellation");
+        drain(site);
+        Map<String, Object> dryDone = job(site, dry.get("id").toString());
+        assertThat(dryDone).containsEntry("status", "succeeded").containsEntry("matched", 1000)
+                .containsEntry("canceled", 997);
+        assertThat((Map<String, Object>) dryDone.get("report")).containsEntry("would_cancel", 997)
+                .containsEntry("skipped_already_ended", 3);
+        assertThat(count(site, "status = 'canceled'")).isEqualTo(3);
+        assertThat(canceledEvents(site)).hasSize(3);
+
+        // the run: a batch whose transaction fails (a crash) leaves nothing; the stored cursor resumes the job
+        String run = start(site, Map.of("scope", Map.of("plan", target), "effective", "immediately"))
+                .get("id").toString();
+        var item = dueWork.find(BulkCancellationService.KIND, run).block().item();
+        Instant now = siteTime.now(site, false).block();
+        Mono<Void> crashing = bulk.handle(item, now).then(Mono.error(new IllegalStateException("crash")));
+        try {
+            transaction.transactional(crashing).block();
+        } catch (IllegalStateException expected) {
+            // rolled back
+        }
+        assertThat(job(site, run)).containsEntry("status", "pending").containsEntry("canceled", 0);
+        assertThat(count(site, "status = 'canceled'")).isEqualTo(3);
+
+        transaction.transactional(bulk.handle(item, now)).block(); // one batch commits
+        Map<String, Object> partial = job(site, run);
+        assertThat(partial).containsEntry("status", "running").containsEntry("matched", 1000);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> partialReport = (Map<String, Object>) partial.get("report");
+        assertThat(partialReport).containsEntry("processed", BulkCancellationService.BATCH_SIZE);
+        assertThat(count(site, "status = 'canceled'")).isEqualTo(3 + ((Number) partial.get("canceled")).longValue());
+
+        drain(site);
+        Map<String, Object> done = job(site, run);
+        assertThat(done).containsEntry("status", "succeeded").containsEntry("canceled", 997)
+                .containsEntry("matched", 1000);
+        assertThat((Map<String, Object>) done.get("report")).containsEntry("canceled", 997)
+                .containsEntry("skipped_already_ended", 3).containsEntry("processed", 1000);
+        assertThat(done.get("completed_at")).isNotNull();
+        assertThat(count(site, "plan_id = '" + target + "' AND status = 'canceled'")).isEqualTo(1000);
+        assertThat(count(site, "plan_id = '" + other + "' AND status = 'active'")).isEqualTo(5);
+
+        // one canceled event per subscription, no renewal left for any of them
+        List<ConsumerRecord<String, Object>> canceled = canceledEvents(site);
+        assertThat(canceled).hasSize(1000);
+        assertThat(canceled.stream().map(r -> snapshot(r.value()).getId()).distinct()).hasSize(1000);
+        assertThat(db.sql("SELECT count(*) AS n FROM due_work WHERE site_id = :site AND kind LIKE 'subscription.%'")
+                .bind("site", site).map(row -> row.get("n", Long.class)).one().block()).isEqualTo(5);
+
+        // a re-run cancels nothing twice
+        String again = start(site, Map.of("scope", Map.of("all", true), "effective", "immediately"))
+                .get("id").toString();
+        drain(site);
+        assertThat(job(site, again)).containsEntry("status", "succeeded").containsEntry("matched", 1005)
+                .containsEntry("canceled", 5);
+        assertThat(canceledEvents(site)).hasSize(1005);
+        assertThat(others).allSatisfy(id -> get(site, "/v1/subscriptions/" + id).exchange().expectBody()
+                .jsonPath("$.status").isEqualTo("canceled"));
+    }
+
+    private List<ConsumerRecord<String, Object>> canceledEvents(String site) {
+        return everythingPublished(site).stream().filter(r -> r.value() instanceof SubscriptionCanceled).toList();
+    }
+
+    @Test
+    void atPeriodEndSetsCancelAtPeriodEndAndOnADateTheJobWaitsForIt() {
+        String site = newSite();
+        Instant t0 = freezeClock(site);
+        String plan = monthlyPlan(site);
+        String customer = customer(site, "Period", "period@example.com");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(subscribe(site, Map.of("customer", customer, "plan", plan)).get("id").toString());
+        }
+        String periodEnd = start(site, Map.of("scope", Map.of("status", "active"), "effective", "period_end"))
+                .get("id").toString();
+        drain(site);
+        assertThat(job(site, periodEnd)).containsEntry("status", "succeeded").containsEntry("canceled", 3);
+        assertThat(count(site, "cancel_at_period_end AND status = 'active'")).isEqualTo(3);
+        // a second period-end run skips them: they are already canceling
+        String again = start(site, Map.of("scope", Map.of("status", "active"), "effective", "period_end"))
+                .get("id").toString();
+        drain(site);
+        assertThat(job(site, again)).containsEntry("canceled", 0);
+        assertThat((Map<String, Object>) job(site, again).get("report")).containsEntry("skipped_already_canceling", 3);
+
+        Instant date = t0.plus(Duration.ofDays(5));
+        String dated = start(site, Map.of("scope", Map.of("all", true), "effective", "date", "effective_date",
+                date.toString())).get("id").toString();
+        drain(site);
+        assertThat(job(site, dated)).containsEntry("status", "pending");
+        advance(site, date.plusSeconds(1));
+        assertThat(job(site, dated)).containsEntry("status", "succeeded").containsEntry("canceled", 3);
+        assertThat(count(site, "status = 'canceled' AND ended_at = '" + date + "'")).isEqualTo(3);
+    }
+
+    @Test
+    void badRequestsAreProblemsNamingTheFieldAndStartNothing() {
+        String site = newSite();
+        Instant now = freezeClock(site);
+        record Case(Object body, String field) {
+        }
+        List<Case> cases = List.of(
+                new Case(Map.of("effective", "immediately"), "scope"),
+                new Case(Map.of("scope", Map.of(), "effective", "immediately"), "scope"),
+                new Case(Map.of("scope", Map.of("all", true, "plan", "pln_x"), "effective", "immediately"),
+                        "scope.all"),
+                new Case(Map.of("scope", Map.of("status", "gone"), "effective", "immediately"), "scope.status"),
+                new Case(Map.of("scope", Map.of("all", true)), "effective"),
+                new Case(Map.of("scope", Map.of("all", true), "effective", "tomorrow"), "effective"),
+                new Case(Map.of("scope", Map.of("all", true), "effective", "date"), "effective_date"),
+                new Case(Map.of("scope", Map.of("all", true), "effective", "date", "effective_date",
+                        now.minusSeconds(1).toString()), "effective_date"),
+                new Case(Map.of("scope", Map.of("all", true), "effective", "immediately", "effective_date",
+                        now.plusSeconds(60).toString()), "effective_date"));
+        for (Case c : cases) {
+            assertProblem(post(site, "/v1/bulk_cancellations").bodyValue(c.body()).exchange(), 422, c.field());
+        }
+        assertProblem(post(site, "/v1/bulk_cancellations").bodyValue(Map.of("scope", Map.of("all", true),
+                "effective", "immediately", "force", true)).exchange(), 400, "force");
+        assertThat(rows(site, "bulk_cancellations")).isZero();
+        assertThat(rows(site, "due_work")).isZero();
+
+        // site isolation
+        String id = start(site, Map.of("scope", Map.of("all", true), "effective", "immediately")).get("id").toString();
+        get(newSite(), "/v1/bulk_cancellations/" + id).exchange().expectStatus().isNotFound();
+        get(site, "/v1/bulk_cancellations/bcn_nope").exchange().expectStatus().isNotFound();
+    }
+}
