@@ -22,7 +22,7 @@ public record DueWorkProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("100") int batchSize,
-        @DefaultValue("4") int concurrency,
+        @DefaultValue("8") int concurrency,
         @DefaultValue("60s") Duration lease,
         @DefaultValue("10") int maxAttempts,
         @DefaultValue("10s") Duration retryBackoff,
@@ -40,7 +40,7 @@ public record DueWorkProperties(
 
     /** The defaults. */
     public static DueWorkProperties defaults() {
-        return new DueWorkProperties(true, Duration.ofSeconds(1), 100, 4, Duration.ofSeconds(60), 10,
+        return new DueWorkProperties(true, Duration.ofSeconds(1), 100, 8, Duration.ofSeconds(60), 10,
                 Duration.ofSeconds(10), Duration.ofHours(1));
     }
 

@@ -38,7 +38,7 @@ import reactor.core.publisher.Mono;
  *       time is the injected clock's, passed as a parameter.</li>
  *   <li><b>Run.</b> Each item in a transaction of its own: delete the item if it still carries this claim's token
  *       (otherwise it was moved or cancelled meanwhile: skipped), run its handler, count the site's activity (test
- *       sites with a clock), commit. So the handler's writes and the item's completion are atomic, and the handler
+ *       sites with a clock; a drain counts once per group of items due at the same time), commit. So the handler's writes and the item's completion are atomic, and the handler
  *       may schedule the same (kind, key) again.</li>
  *   <li><b>Failure.</b> The transaction rolls back; the try is counted on the item with its error, and the item
  *       waits {@code retry-backoff} (doubling, at most {@code max-retry-backoff}, wall time) before its next try;
@@ -139,7 +139,10 @@ public class DueWorkRunner implements SmartLifecycle {
     public Mono<Integer> drain(String siteId, Instant upTo) {
         return Mono.defer(() -> claimEarliestOfSite(siteId, upTo)
                         .flatMap(items -> items.isEmpty() ? Mono.just(Optional.<Integer>empty())
-                                : runAll(items).map(Optional::of)))
+                                : siteTime.now(siteId, items.items().get(0).livemode())
+                                        .flatMap(siteNow -> runAll(items, false, siteNow))
+                                        .flatMap(succeeded -> siteClocks.countActivity(siteId, succeeded)
+                                                .thenReturn(Optional.of(succeeded)))))
                 .repeat()
                 .takeWhile(Optional::isPresent)
                 .map(Optional::get)
@@ -182,12 +185,19 @@ public class DueWorkRunner implements SmartLifecycle {
 
     private Mono<Round> round() {
         return claimDue().flatMap(claim -> claim.isEmpty() ? Mono.just(new Round(0, 0))
-                : runAll(claim).map(succeeded -> new Round(claim.items().size(), succeeded)));
+                : runAll(claim, true, null).map(succeeded -> new Round(claim.items().size(), succeeded)));
     }
 
-    private Mono<Integer> runAll(Claim claim) {
+    /**
+     * @param countActivity whether each item counts its site's activity in its own transaction (the loop); a drain
+     *                      counts its site's items once per group instead, so the items of a group do not queue
+     *                      on the site's clock row
+     * @param siteNow       the site's time for every item (a drain: the site's clock is frozen), or null to read it
+     *                      for each item when it runs
+     */
+    private Mono<Integer> runAll(Claim claim, boolean countActivity, Instant siteNow) {
         return Flux.fromIterable(claim.items())
-                .flatMapSequential(item -> run(item, claim.token()), properties.concurrency())
+                .flatMapSequential(item -> run(item, claim.token(), countActivity, siteNow), properties.concurrency())
                 .filter(outcome -> outcome == Outcome.SUCCEEDED)
                 .count()
                 .map(Long::intValue);
@@ -264,7 +274,7 @@ public class DueWorkRunner implements SmartLifecycle {
                 });
     }
 
-    private Mono<Outcome> run(DueItem item, UUID token) {
+    private Mono<Outcome> run(DueItem item, UUID token, boolean countActivity, Instant siteNow) {
         DueWorkHandler handler = handlers.get(item.kind());
         if (handler == null) {
             return park(item, token, "no due-work handler of kind '" + item.kind() + "' in this service (kinds: "
@@ -274,10 +284,11 @@ public class DueWorkRunner implements SmartLifecycle {
                 .bind("id", item.id()).bind("token", token)
                 .fetch().rowsUpdated()
                 .flatMap(deleted -> deleted == 0 ? Mono.just(false)
-                        : siteTime.now(item.siteId(), item.livemode())
+                        : (siteNow != null ? Mono.just(siteNow) : siteTime.now(item.siteId(), item.livemode()))
                                 .flatMap(now -> Mono.defer(() -> handler.handle(item, later(now, item.dueAt())))
                                         .timeout(properties.lease()))
-                                .then(item.livemode() ? Mono.empty() : siteClocks.countActivity(item.siteId()))
+                                .then(item.livemode() || !countActivity ? Mono.empty()
+                                        : siteClocks.countActivity(item.siteId(), 1))
                                 .thenReturn(true));
         return transactions.transactional(work)
                 .map(done -> done ? Outcome.SUCCEEDED : Outcome.SKIPPED)

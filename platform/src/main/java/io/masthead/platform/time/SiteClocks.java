@@ -64,11 +64,15 @@ public class SiteClocks {
     }
 
     /**
-     * Counts one unit of activity of a test-mode site, in the caller's transaction: one UPDATE of the site's row,
-     * which changes nothing (and writes nothing) for a site without a clock.
+     * Counts {@code units} of activity of a test-mode site, in the caller's transaction: one UPDATE of the site's
+     * row, which changes nothing (and writes nothing) for a site without a clock. Nothing at all for 0 units.
      */
-    public Mono<Void> countActivity(String siteId) {
-        return db.sql("UPDATE site_clocks SET activity = activity + 1 WHERE site_id = :site").bind("site", siteId)
+    public Mono<Void> countActivity(String siteId, long units) {
+        if (units <= 0) {
+            return Mono.empty();
+        }
+        return db.sql("UPDATE site_clocks SET activity = activity + :units WHERE site_id = :site")
+                .bind("site", siteId).bind("units", units)
                 .fetch().rowsUpdated().then();
     }
 }

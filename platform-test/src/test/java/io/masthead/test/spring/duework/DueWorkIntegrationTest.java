@@ -23,6 +23,7 @@ import io.masthead.test.spring.MastheadIntegrationTest;
 import io.masthead.test.spring.duework.DueWorkSampleApplication.FlakyHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -280,6 +282,24 @@ class DueWorkIntegrationTest {
     }
 
     @Test
+    void anItemMovedAfterItWasClaimedIsLeftByThatClaimAndRunsAtItsNewTime() {
+        DueWorkRunner oneAtATime = runner(withConcurrency(1, 100));
+        // one claim takes both; the first one's handler moves the second before the runner gets to it
+        dueWork.schedule("site_live", true, RECORD, "mover", t0.minusSeconds(2), "move=moved").block(WAIT);
+        dueWork.schedule("site_live", true, RECORD, "moved", t0.minusSeconds(1), null).block(WAIT);
+
+        StepVerifier.create(oneAtATime.runOnce()).expectNext(1).verifyComplete();
+        assertThat(log("site_live")).extracting(r -> r.get("key")).containsExactly("mover");
+        ScheduledItem moved = dueWork.find(RECORD, "moved").block(WAIT);
+        assertThat(moved.item().dueAt()).isEqualTo(t0.minusSeconds(2).plus(Duration.ofDays(1)));
+        assertThat(processed(RECORD, "skipped")).isGreaterThanOrEqualTo(1);
+
+        clock.advance(Duration.ofDays(1));
+        StepVerifier.create(oneAtATime.runOnce()).expectNext(1).verifyComplete();
+        assertThat(log("site_live")).extracting(r -> r.get("key")).containsExactly("mover", "moved");
+    }
+
+    @Test
     void twoRunnersNeverRunTheSameItem() throws Exception {
         int items = 400;
         Flux.range(0, items)
@@ -397,10 +417,11 @@ class DueWorkIntegrationTest {
         StepVerifier.create(siteClocks.activity("site_unclocked")).expectNext(0L).verifyComplete();
 
         dueWork.schedule(clocked, false, RECORD, "a1", t0, null).block(WAIT);
-        dueWork.schedule(clocked, false, RECORD, "a2", t0.plusSeconds(1), null).block(WAIT);
+        dueWork.schedule(clocked, false, RECORD, "a2", t0, null).block(WAIT); // with a1: one group of two
+        dueWork.schedule(clocked, false, RECORD, "a4", t0.plusSeconds(1), null).block(WAIT);
         dueWork.schedule("site_unclocked", false, RECORD, "a3", t0, null).block(WAIT);
-        StepVerifier.create(runner.drain(clocked, t0.plus(Duration.ofDays(1)))).expectNext(2).verifyComplete();
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(2L).verifyComplete();
+        StepVerifier.create(runner.drain(clocked, t0.plus(Duration.ofDays(1)))).expectNext(3).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(3L).verifyComplete();
         runner.runOnce().block(WAIT);
         assertThat(log("site_unclocked")).hasSize(1);
         assertThat(count("SELECT count(*) AS n FROM site_clocks WHERE site_id = 'site_unclocked'")).isZero();
@@ -409,12 +430,22 @@ class DueWorkIntegrationTest {
         UUID first = UUID.randomUUID();
         StepVerifier.create(inbox.process("sample", first, header(first, clocked, false), Mono.empty()))
                 .expectNext(true).verifyComplete();
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(3L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
         StepVerifier.create(inbox.process("sample", first, header(first, clocked, false), Mono.empty()))
                 .expectNext(false).verifyComplete();
         UUID live = UUID.randomUUID();
         inbox.process("sample", live, header(live, clocked, true), Mono.empty()).block(WAIT);
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(3L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
+
+        // a consumed record: the event id from its Kafka header, the site from its value's header
+        UUID consumed = UUID.randomUUID();
+        ConsumerRecord<String, Object> record = new ConsumerRecord<>("t", 0, 0L, "k",
+                event(clocked).payload());
+        OrganizationCreated value = (OrganizationCreated) record.value();
+        value.getHeader().setEventId(consumed.toString());
+        record.headers().add("event_id", consumed.toString().getBytes(StandardCharsets.UTF_8));
+        StepVerifier.create(inbox.process("sample", record, Mono.empty())).expectNext(true).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(5L).verifyComplete();
 
         // a batch: once per site with fresh events
         Map<UUID, EventHeader> batch = new LinkedHashMap<>();
@@ -425,13 +456,13 @@ class DueWorkIntegrationTest {
         batch.put(first, header(first, clocked, false)); // already applied
         StepVerifier.create(inbox.processAll("sample", batch, fresh -> Mono.just(fresh.size())))
                 .expectNext(3).verifyComplete();
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(6L).verifyComplete();
 
         // effects that fail roll the count back with them
         UUID failing = UUID.randomUUID();
         StepVerifier.create(inbox.process("sample", failing, header(failing, clocked, false),
                 Mono.error(new IllegalStateException("no")))).expectError().verify(WAIT);
-        StepVerifier.create(siteClocks.activity(clocked)).expectNext(4L).verifyComplete();
+        StepVerifier.create(siteClocks.activity(clocked)).expectNext(6L).verifyComplete();
     }
 
     // --- outbox pending

@@ -69,7 +69,7 @@ public class DueWorkSampleApplication {
     /**
      * {@code sample.record}: logs the run. Payload {@code every=<ISO period or duration>} schedules the same item
      * again that much after its due time; {@code child=<amount>} schedules the item {@code <key>/child} that much
-     * after it.
+     * after it; {@code move=<key>} moves the item {@code <key>} of its kind to a day after its own due time.
      */
     @Component
     static class RecordingHandler implements DueWorkHandler {
@@ -93,6 +93,9 @@ public class DueWorkSampleApplication {
             if (payload != null && payload.startsWith("every=")) {
                 next = dueWork.schedule(item.siteId(), item.livemode(), item.kind(), item.key(),
                         item.dueAt().plus(amount(payload.substring(6))), payload);
+            } else if (payload != null && payload.startsWith("move=")) {
+                next = dueWork.schedule(item.siteId(), item.livemode(), item.kind(), payload.substring(5),
+                        item.dueAt().plus(Duration.ofDays(1)), null);
             } else if (payload != null && payload.startsWith("child=")) {
                 next = dueWork.schedule(item.siteId(), item.livemode(), item.kind(), item.key() + "/child",
                         item.dueAt().plus(amount(payload.substring(6))), null);
