@@ -158,6 +158,25 @@ class WebhookDeliveryIntegrationTest extends WebhookIntegrationTestSupport {
     }
 
     @Test
+    void aTestClockReadyEventOfTheGatewayReachesTheEndpointsThatTakeIt() {
+        String site = newSite();
+        Map<String, Object> endpoint = endpoint(site, "/clock", "[\"test_clock.ready\"]");
+        Instant simulated = Instant.parse("2031-03-01T00:00:00Z");
+
+        events.testClockReady(site, simulated);
+
+        TestReceiver.Request request = awaitRequests("/clock", 1).getFirst();
+        assertThat(signedWith(request, endpoint.get("secret").toString())).isTrue();
+        JsonNode body = JSON.readTree(request.body());
+        assertThat(body.get("type").asString()).isEqualTo("test_clock.ready");
+        assertThat(body.get("site_id").asString()).isEqualTo(site);
+        assertThat(body.get("created").asString()).isEqualTo(simulated.toString());
+        assertThat(body.at("/data/object/object").asString()).isEqualTo("test_clock");
+        assertThat(body.at("/data/object/now").asString()).isEqualTo(simulated.toString());
+        assertThat(body.at("/data/object/status").asString()).isEqualTo("ready");
+    }
+
+    @Test
     void failingTwiceThenSucceedingLogsThreeAttemptsWithTheSameIdAndBytes() {
         String site = newSite();
         receiver.script("/flaky", n -> n <= 2 ? Reply.status(500).withBody("boom " + n) : Reply.ok());

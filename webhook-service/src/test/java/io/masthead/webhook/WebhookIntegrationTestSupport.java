@@ -53,6 +53,7 @@ abstract class WebhookIntegrationTestSupport {
 
     static {
         createTopic(DomainEvents.TOPIC);
+        createTopic(DomainEvents.SITES_TOPIC);
         events = new DomainEvents();
     }
 

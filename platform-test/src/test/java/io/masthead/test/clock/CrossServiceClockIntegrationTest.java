@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.masthead.events.customer.OrganizationCreated;
 import io.masthead.platform.clock.ClockParticipant;
 import io.masthead.platform.clock.HttpClockParticipant;
+import io.masthead.platform.clock.LocalClockParticipant;
 import io.masthead.platform.clock.TestClockCoordinator;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.time.SiteTime;
@@ -90,6 +91,13 @@ class CrossServiceClockIntegrationTest {
             Instant now = service.context().getBean(SiteTime.class).now(site, false).block(Duration.ofSeconds(5));
             assertThat(now).isBetween(day(31), day(31).plus(Duration.ofMinutes(5)));
         }
+    }
+
+    @Test
+    void aStepWaitsForTheServicesOwnConsumerGroups() {
+        assertThat(billing.context().getBean(LocalClockParticipant.class).consumerGroups()).containsExactly(
+                new LocalClockParticipant.ConsumerGroup("clock-billing", java.util.Set.of(ClockTestService.TOPIC)));
+        assertThat(subscriptions.context().getBean(LocalClockParticipant.class).consumerGroups()).isEmpty();
     }
 
     @Test

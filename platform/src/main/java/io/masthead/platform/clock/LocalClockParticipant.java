@@ -73,6 +73,11 @@ public class LocalClockParticipant implements ClockParticipant {
         return name;
     }
 
+    /** The consumer groups (and their topics) a step waits for, as they are now. */
+    public List<ConsumerGroup> consumerGroups() {
+        return List.copyOf(consumerGroups.get());
+    }
+
     @Override
     public Mono<StepReport> step(String siteId, Instant t) {
         return Mono.defer(() -> {

@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class DomainEvents implements AutoCloseable {
 
     public static final String TOPIC = "customers.v1";
+    /** The gateway's topic: {@code test_clock.ready}. */
+    public static final String SITES_TOPIC = "sites.v1";
     private final KafkaProducer<String, SpecificRecord> producer;
 
     public DomainEvents() {
@@ -63,8 +65,22 @@ public final class DomainEvents implements AutoCloseable {
         return send(customer.getId(), event.getHeader(), event);
     }
 
+    /** Publishes {@code test_clock.ready} to {@code sites.v1} as the gateway's relay does; returns the event id. */
+    public String testClockReady(String site, Instant now) {
+        io.masthead.events.site.TestClockReady event = io.masthead.events.site.TestClockReady.newBuilder()
+                .setHeader(header("test_clock.ready", site, now))
+                .setTestClock(io.masthead.events.site.TestClock.newBuilder().setSiteId(site).setNow(now)
+                        .setStatus("ready").build())
+                .build();
+        return send(SITES_TOPIC, site, event.getHeader(), event);
+    }
+
     public String send(String key, EventHeader header, SpecificRecord event) {
-        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(TOPIC, key, event);
+        return send(TOPIC, key, header, event);
+    }
+
+    public String send(String topic, String key, EventHeader header, SpecificRecord event) {
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic, key, event);
         record.headers().add(EventHeaders.EVENT_ID, header.getEventId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventHeaders.EVENT_TYPE, header.getEventType().getBytes(StandardCharsets.UTF_8));
         try {

@@ -135,12 +135,6 @@ public class TestClockRepository {
                 .fetch().rowsUpdated();
     }
 
-    /** The attempts of the current advance so far. */
-    public Mono<Integer> attempts(String siteId) {
-        return db.sql("SELECT attempts FROM test_clocks WHERE site_id = :site").bind("site", siteId)
-                .map(row -> row.get("attempts", Integer.class)).one();
-    }
-
     private static TestClock clock(Readable row) {
         return new TestClock(row.get("site_id", String.class), ClockStatus.of(row.get("status", String.class)),
                 Rows.instant(row, "simulated_at"), Rows.instant(row, "set_at_wall"),
