@@ -23,6 +23,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +39,9 @@ import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The catalog API (products and plans) over HTTP against real PostgreSQL, Kafka and registry: every endpoint,
@@ -337,6 +343,33 @@ class CatalogApiIntegrationTest {
                 .filter(r -> product.equals(r.key()) && r.value() instanceof PlanUpdated).toList();
         assertThat(updates).singleElement().satisfies(r -> assertThat(event(r, PlanUpdated.class).getChangedFields())
                 .containsExactly("nickname"));
+    }
+
+    @Test
+    void aPriceChangeRacingTheFirstSubscriptionWaitsForItAndIsThenRefused() throws Exception {
+        String product = createProduct("{\"name\": \"Raced\"}");
+        String plan = createPlan(product, "");
+        CountDownLatch marked = new CountDownLatch(1);
+        Sinks.Empty<Void> commit = Sinks.empty();
+        // a subscription's transaction: marks the plan used, then stays open until told to commit
+        Disposable subscription = transaction.transactional(catalog.markUsed(SITE, plan)
+                .then(Mono.fromRunnable(marked::countDown)).then(commit.asMono())).subscribe();
+        try {
+            assertThat(marked.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> change = CompletableFuture.supplyAsync(() -> patch("/v1/plans/" + plan,
+                    "{\"amount\": 2500}").returnResult(String.class).getStatus().value());
+            // the change waits on the lock the subscription's transaction holds (a positive condition, polled)
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.sql("SELECT count(*) AS n FROM pg_stat_activity "
+                            + "WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                    .map(row -> row.get("n", Long.class)).one().block() > 0);
+            assertThat(change).isNotDone();
+            commit.tryEmitEmpty();
+            assertThat(change.get(30, TimeUnit.SECONDS)).isEqualTo(409);
+        } finally {
+            commit.tryEmitEmpty();
+            subscription.dispose();
+        }
+        get("/v1/plans/" + plan).expectStatus().isOk().expectBody().jsonPath("$.amount").isEqualTo(1900);
     }
 
     @Test

@@ -96,6 +96,7 @@ public class PlanService {
             Mono<Plan> work = plans.productIdOf(caller.siteId(), id)
                     .switchIfEmpty(Mono.error(() -> ProblemException.notFound("plan", id)))
                     .flatMap(productId -> products.findForUpdate(caller.siteId(), productId))
+                    .switchIfEmpty(Mono.error(() -> ProblemException.notFound("plan", id))) // deleted with its product
                     .flatMap(product -> plans.findForUpdate(caller.siteId(), id)
                             .switchIfEmpty(Mono.error(() -> ProblemException.notFound("plan", id)))
                             .zipWith(siteTime.now(caller))
