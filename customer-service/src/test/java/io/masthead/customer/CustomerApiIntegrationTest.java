@@ -10,7 +10,9 @@ import io.masthead.events.customer.OrganizationCreated;
 import io.masthead.test.kafka.TopicProbe;
 import io.masthead.test.spring.MastheadIntegrationTest;
 import io.masthead.test.spring.TestTokens;
+import io.masthead.platform.time.SiteClocks;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,6 +38,9 @@ class CustomerApiIntegrationTest {
 
     @Autowired
     DatabaseClient db;
+
+    @Autowired
+    SiteClocks siteClocks;
 
     @BeforeAll
     static void openProbe() {
@@ -123,6 +128,50 @@ class CustomerApiIntegrationTest {
                 .and(TopicProbe.valueOfType(CustomerCreated.class))).value();
         assertThat(event.getCustomer().getCreatedAt().toString()).isEqualTo(created.get("created_at"));
         assertThat(event.getHeader().getOccurredAt()).isEqualTo(event.getCustomer().getCreatedAt());
+    }
+
+    @Test
+    void aTestSiteWhoseClockWasAdvancedStampsResourcesAndEventsWithItsSimulatedTime() {
+        String site = "site_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Instant simulated = Instant.parse("2031-05-01T12:00:00Z");
+        siteClocks.freeze(site, simulated).block();
+        String token = "Bearer " + TestTokens.admin(site);
+
+        Map<?, ?> customer = web.post().uri("/v1/customers").header(HttpHeaders.AUTHORIZATION, token)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"first_name\": \"Simulated\"}").exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(customer.get("created_at")).isEqualTo("2031-05-01T12:00:00Z");
+        String id = customer.get("id").toString();
+        CustomerCreated created = (CustomerCreated) topic.awaitOne(TopicProbe.<Object>key(id)
+                .and(TopicProbe.valueOfType(CustomerCreated.class))).value();
+        assertThat(created.getHeader().getOccurredAt()).isEqualTo(simulated);
+        assertThat(created.getCustomer().getCreatedAt()).isEqualTo(simulated);
+
+        // the clock runs on from a later time: changes carry it
+        siteClocks.release(site, simulated.plus(Duration.ofDays(31))).block();
+        web.patch().uri("/v1/customers/" + id).header(HttpHeaders.AUTHORIZATION, token)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"last_name\": \"Later\"}").exchange()
+                .expectStatus().isOk();
+        CustomerUpdated updated = (CustomerUpdated) topic.awaitOne(TopicProbe.<Object>key(id)
+                .and(TopicProbe.valueOfType(CustomerUpdated.class))).value();
+        assertThat(updated.getHeader().getOccurredAt()).isBetween(simulated.plus(Duration.ofDays(31)),
+                simulated.plus(Duration.ofDays(31)).plus(Duration.ofMinutes(5)));
+        assertThat(updated.getCustomer().getUpdatedAt()).isEqualTo(updated.getHeader().getOccurredAt());
+        assertThat(updated.getCustomer().getCreatedAt()).isEqualTo(simulated);
+
+        web.post().uri("/v1/customers/" + id + "/addresses").header(HttpHeaders.AUTHORIZATION, token)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                        {"type": "billing", "first_name": "S", "last_name": "T", "line1": "1 Main", "city": "Montreal",
+                         "postal_code": "H3H1H1", "country": "ca"}""")
+                .exchange().expectStatus().isCreated();
+        AddressCreated address = (AddressCreated) topic.awaitOne(TopicProbe.<Object>key(id)
+                .and(TopicProbe.valueOfType(AddressCreated.class))).value();
+        assertThat(address.getHeader().getOccurredAt()).isAfterOrEqualTo(simulated.plus(Duration.ofDays(31)));
+
+        // the site's own clock: other sites keep the wall clock
+        Map<?, ?> elsewhere = post("/v1/customers").bodyValue("{\"first_name\": \"Wall\"}").exchange()
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(Instant.parse(elsewhere.get("created_at").toString())).isBefore(simulated);
     }
 
     @Test

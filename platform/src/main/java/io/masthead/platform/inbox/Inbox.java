@@ -1,12 +1,20 @@
 package io.masthead.platform.inbox;
 
+import io.masthead.events.EventHeader;
 import io.masthead.platform.consumer.PoisonRecordException;
+import io.masthead.platform.events.EventRecords;
+import io.masthead.platform.kafka.EventHeaders;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -37,6 +45,58 @@ public class Inbox {
                 .fetch().rowsUpdated()
                 .flatMap(inserted -> inserted == 1 ? effects.then(Mono.just(true)) : Mono.just(false));
         return transactions.transactional(work).onErrorMap(Inbox::poisonIfTheDataIsAtFault);
+    }
+
+    /**
+     * {@link #process(String, UUID, Mono)} for an event whose header is known: when it is applied and the event is of
+     * a test-mode site, the site's activity counter ({@link io.masthead.platform.time.SiteClocks#activity}) grows in
+     * the same transaction (one UPDATE that writes nothing for a site without a clock). Live events pay nothing.
+     */
+    public Mono<Boolean> process(String consumer, UUID eventId, EventHeader header, Mono<?> effects) {
+        List<EventHeader> headers = header == null ? List.of() : List.of(header);
+        return process(consumer, eventId, Mono.defer(() -> effects.then(countActivity(testSites(headers)))));
+    }
+
+    /**
+     * {@link #process(String, UUID, EventHeader, Mono)} for a consumed record: the event id from its Kafka header
+     * ({@link EventHeaders#eventId}), the site from the header field of its value.
+     */
+    public Mono<Boolean> process(String consumer, ConsumerRecord<?, ?> record, Mono<?> effects) {
+        return Mono.defer(() -> process(consumer, EventHeaders.eventId(record), EventRecords.headerOf(record.value()),
+                effects));
+    }
+
+    /**
+     * {@link #processAll(String, Collection, Function)} for events whose headers are known (by event id): the
+     * activity counters of the test-mode sites of the events applied now grow in the same transaction.
+     */
+    public <T> Mono<T> processAll(String consumer, Map<UUID, EventHeader> events,
+            Function<Set<UUID>, Mono<T>> effects) {
+        Map<UUID, EventHeader> copy = new LinkedHashMap<>(events);
+        return processAll(consumer, copy.keySet(), fresh -> effects.apply(fresh)
+                .flatMap(result -> countActivity(testSites(fresh.stream().map(copy::get).toList()))
+                        .thenReturn(result))
+                .switchIfEmpty(Mono.defer(() -> countActivity(testSites(fresh.stream().map(copy::get).toList()))
+                        .then(Mono.empty()))));
+    }
+
+    private static Set<String> testSites(Collection<EventHeader> headers) {
+        Set<String> sites = new TreeSet<>();
+        for (EventHeader header : headers) {
+            if (header != null && !header.getLivemode()) {
+                sites.add(header.getSiteId());
+            }
+        }
+        return sites;
+    }
+
+    private Mono<Void> countActivity(Set<String> sites) {
+        if (sites.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("UPDATE site_clocks SET activity = activity + 1 WHERE site_id = ANY(:sites)")
+                .bind("sites", sites.toArray(String[]::new))
+                .fetch().rowsUpdated().then();
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.masthead.platform.outbox;
 
+import io.masthead.events.EventHeader;
+import io.masthead.platform.events.EventRecords;
+import io.masthead.platform.r2dbc.Rows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +31,8 @@ import reactor.core.publisher.Mono;
  * text); the text itself is in {@code outbox_schemas}, once per fingerprint. So the relay publishes the row as it
  * was written, whichever version of the service wrote it. The schema row is written by the same statement as the
  * event (insert-if-absent) until a transaction that did so committed; from then on this instance writes the event
- * alone.
+ * alone. A row also keeps the site of its event (from the event's header), so a site's unpublished events can be
+ * counted ({@link io.masthead.platform.time.SiteClocks#outboxPending}).
  */
 public class Outbox {
 
@@ -64,8 +68,8 @@ public class Outbox {
             if (writer.stored().get()) {
                 return bind(db.sql("""
                         INSERT INTO outbox (event_id, event_type, topic, message_key, schema_name, schema_fingerprint,
-                                            payload)
-                        VALUES (:eventId, :eventType, :topic, :key, :schema, :fingerprint, :payload)"""),
+                                            payload, site_id)
+                        VALUES (:eventId, :eventType, :topic, :key, :schema, :fingerprint, :payload, :siteId)"""),
                         message, writer, payload).fetch().rowsUpdated().then();
             }
             return bind(db.sql("""
@@ -75,8 +79,8 @@ public class Outbox {
                         ON CONFLICT DO NOTHING
                     )
                     INSERT INTO outbox (event_id, event_type, topic, message_key, schema_name, schema_fingerprint,
-                                        payload)
-                    VALUES (:eventId, :eventType, :topic, :key, :schema, :fingerprint, :payload)"""),
+                                        payload, site_id)
+                    VALUES (:eventId, :eventType, :topic, :key, :schema, :fingerprint, :payload, :siteId)"""),
                     message, writer, payload).bind("schemaText", writer.text())
                     .fetch().rowsUpdated()
                     .then(rememberOnCommit(writer));
@@ -91,7 +95,14 @@ public class Outbox {
                 .bind("key", message.key())
                 .bind("schema", writer.name())
                 .bind("fingerprint", writer.fingerprint())
-                .bind("payload", payload);
+                .bind("payload", payload)
+                .bind("siteId", Rows.text(siteOf(message)));
+    }
+
+    /** The site of the event, from its header (null for a record without one). */
+    static String siteOf(OutboxMessage message) {
+        EventHeader header = EventRecords.headerOf(message.payload());
+        return header == null ? null : header.getSiteId();
     }
 
     /** The schema row exists for good once this statement's transaction commits (at once, outside a transaction). */

@@ -426,9 +426,9 @@ public class OutboxRelay implements SmartLifecycle {
         conn.setAutoCommit(false);
         try (PreparedStatement park = conn.prepareStatement("""
                 INSERT INTO outbox_parked (id, event_id, event_type, topic, message_key, schema_name, schema_fingerprint,
-                                           payload, created_at, attempts, error)
+                                           payload, created_at, attempts, error, site_id)
                 SELECT id, event_id, event_type, topic, message_key, schema_name, schema_fingerprint, payload,
-                       created_at, attempts, last_error
+                       created_at, attempts, last_error, site_id
                   FROM outbox WHERE id = ?""");
                 PreparedStatement delete = conn.prepareStatement("DELETE FROM outbox WHERE id = ?")) {
             park.setLong(1, row.id());

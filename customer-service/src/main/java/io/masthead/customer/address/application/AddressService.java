@@ -14,9 +14,8 @@ import io.masthead.platform.security.Caller;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.ProblemException;
-import io.masthead.platform.time.Timestamps;
+import io.masthead.platform.time.SiteTime;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
@@ -35,9 +34,11 @@ public class AddressService {
     private final EventHeaderFactory headers;
     private final TransactionalOperator transaction;
     private final Clock clock;
+    private final SiteTime siteTime;
 
     public AddressService(AddressRepository addresses, CustomerRepository customers, Outbox outbox,
-            AggregateLock aggregates, EventHeaderFactory headers, TransactionalOperator transaction, Clock clock) {
+            AggregateLock aggregates, EventHeaderFactory headers, TransactionalOperator transaction, Clock clock,
+            SiteTime siteTime) {
         this.addresses = addresses;
         this.customers = customers;
         this.outbox = outbox;
@@ -45,13 +46,15 @@ public class AddressService {
         this.headers = headers;
         this.transaction = transaction;
         this.clock = clock;
+        this.siteTime = siteTime;
     }
 
     public Mono<Address> create(Caller caller, String customerId, AddressDetails details) {
         return Mono.defer(() -> {
             caller.requireAdmin();
             details.validate().throwIfAny();
-            Instant now = Timestamps.now(clock);
+            return siteTime.now(caller);
+        }).flatMap(now -> {
             Address address = Address.create(Ids.next(Address.ID_PREFIX, clock), caller.siteId(), customerId,
                     details, now);
             // the event is keyed by the customer: lock it first, so its events commit in outbox order
@@ -73,10 +76,10 @@ public class AddressService {
                 .then(addresses.findForUpdate(caller.siteId(), id));
         return transaction.transactional(locked
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("address", id)))
-                .flatMap(before -> {
+                .flatMap(before -> siteTime.now(caller).flatMap(now -> {
                     AddressDetails details = change.apply(before.details());
                     details.validate().throwIfAny();
-                    Address after = before.withDetails(details, Timestamps.now(clock));
+                    Address after = before.withDetails(details, now);
                     List<String> changed = after.changedFieldsSince(before);
                     if (changed.isEmpty()) {
                         return Mono.just(before);
@@ -85,7 +88,7 @@ public class AddressService {
                             .then(headers.header(AddressEvents.UPDATED, caller, after.updatedAt()))
                             .flatMap(header -> outbox.append(AddressEvents.updated(header, after, changed)))
                             .thenReturn(after);
-                }));
+                })));
     }
 
     public Mono<Address> get(Caller caller, String id) {

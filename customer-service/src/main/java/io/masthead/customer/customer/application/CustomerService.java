@@ -15,9 +15,8 @@ import io.masthead.platform.validation.Violations;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.ProblemException;
-import io.masthead.platform.time.Timestamps;
+import io.masthead.platform.time.SiteTime;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
@@ -35,22 +34,25 @@ public class CustomerService {
     private final EventHeaderFactory headers;
     private final TransactionalOperator transaction;
     private final Clock clock;
+    private final SiteTime siteTime;
 
     public CustomerService(CustomerRepository customers, OrganizationRepository organizations, Outbox outbox,
-            EventHeaderFactory headers, TransactionalOperator transaction, Clock clock) {
+            EventHeaderFactory headers, TransactionalOperator transaction, Clock clock, SiteTime siteTime) {
         this.customers = customers;
         this.organizations = organizations;
         this.outbox = outbox;
         this.headers = headers;
         this.transaction = transaction;
         this.clock = clock;
+        this.siteTime = siteTime;
     }
 
     public Mono<Customer> create(Caller caller, CustomerProfile profile) {
         return Mono.defer(() -> {
             caller.requireAdmin();
             profile.validate().throwIfAny();
-            Instant now = Timestamps.now(clock);
+            return siteTime.now(caller);
+        }).flatMap(now -> {
             Customer customer = Customer.create(Ids.next(Customer.ID_PREFIX, clock), caller.siteId(), profile, now);
             Mono<Customer> work = checkOrganization(caller, profile)
                     .then(customers.insert(customer))
@@ -65,10 +67,10 @@ public class CustomerService {
         caller.requireAdmin();
         Mono<Customer> work = customers.findForUpdate(caller.siteId(), id)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("customer", id)))
-                .flatMap(before -> {
+                .flatMap(before -> siteTime.now(caller).flatMap(now -> {
                     CustomerProfile profile = change.apply(before.profile());
                     profile.validate().throwIfAny();
-                    Customer after = before.withProfile(profile, Timestamps.now(clock));
+                    Customer after = before.withProfile(profile, now);
                     List<String> changed = after.changedFieldsSince(before);
                     if (changed.isEmpty()) {
                         return Mono.just(before);
@@ -79,7 +81,7 @@ public class CustomerService {
                             .then(headers.header(CustomerEvents.UPDATED, caller, after.updatedAt()))
                             .flatMap(header -> outbox.append(CustomerEvents.updated(header, after, changed)))
                             .thenReturn(after);
-                });
+                }));
         return transaction.transactional(work).onErrorMap(Constraints::translate);
     }
 

@@ -11,9 +11,8 @@ import io.masthead.platform.security.Caller;
 import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.ProblemException;
-import io.masthead.platform.time.Timestamps;
+import io.masthead.platform.time.SiteTime;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
@@ -29,21 +28,24 @@ public class OrganizationService {
     private final EventHeaderFactory headers;
     private final TransactionalOperator transaction;
     private final Clock clock;
+    private final SiteTime siteTime;
 
     public OrganizationService(OrganizationRepository organizations, Outbox outbox, EventHeaderFactory headers,
-            TransactionalOperator transaction, Clock clock) {
+            TransactionalOperator transaction, Clock clock, SiteTime siteTime) {
         this.organizations = organizations;
         this.outbox = outbox;
         this.headers = headers;
         this.transaction = transaction;
         this.clock = clock;
+        this.siteTime = siteTime;
     }
 
     public Mono<Organization> create(Caller caller, OrganizationProfile profile) {
         return Mono.defer(() -> {
             caller.requireAdmin();
             profile.validate().throwIfAny();
-            Instant now = Timestamps.now(clock);
+            return siteTime.now(caller);
+        }).flatMap(now -> {
             Organization org = Organization.create(Ids.next(Organization.ID_PREFIX, clock), caller.siteId(), profile,
                     now);
             return transaction.transactional(organizations.insert(org)
@@ -57,10 +59,10 @@ public class OrganizationService {
         caller.requireAdmin();
         return transaction.transactional(organizations.findForUpdate(caller.siteId(), id)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("organization", id)))
-                .flatMap(before -> {
+                .flatMap(before -> siteTime.now(caller).flatMap(now -> {
                     OrganizationProfile profile = change.apply(before.profile());
                     profile.validate().throwIfAny();
-                    Organization after = before.withProfile(profile, Timestamps.now(clock));
+                    Organization after = before.withProfile(profile, now);
                     List<String> changed = after.changedFieldsSince(before);
                     if (changed.isEmpty()) {
                         return Mono.just(before);
@@ -69,7 +71,7 @@ public class OrganizationService {
                             .then(headers.header(OrganizationEvents.UPDATED, caller, after.updatedAt()))
                             .flatMap(header -> outbox.append(OrganizationEvents.updated(header, after, changed)))
                             .thenReturn(after);
-                }));
+                })));
     }
 
     public Mono<Organization> get(Caller caller, String id) {

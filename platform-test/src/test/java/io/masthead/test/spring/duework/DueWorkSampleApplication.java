@@ -1,0 +1,144 @@
+package io.masthead.test.spring.duework;
+
+import io.masthead.platform.duework.DueItem;
+import io.masthead.platform.duework.DueWork;
+import io.masthead.platform.duework.DueWorkHandler;
+import io.masthead.platform.kafka.TopicDefinition;
+import io.masthead.platform.r2dbc.Rows;
+import io.masthead.platform.time.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAmount;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * A service on the platform with due work, to test {@link DueWork} and the runner end to end: every handler writes
+ * a row to {@code due_log} (in the item's transaction), so a test sees what ran, when, at which site time, and that
+ * a failed run left nothing behind.
+ */
+@SpringBootApplication
+public class DueWorkSampleApplication {
+
+    public static final String TOPIC = "duework.samples.v1";
+
+    /** The wall clock tests move (due times, leases and backoff are measured on it). */
+    @Bean
+    MutableClock clock() {
+        return new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    @Bean
+    TopicDefinition samplesTopic() {
+        return new TopicDefinition(TOPIC, 3);
+    }
+
+    @Bean
+    ApplicationRunner schema(DatabaseClient db) {
+        return args -> db.sql("""
+                CREATE TABLE IF NOT EXISTS due_log (
+                    id       BIGSERIAL PRIMARY KEY,
+                    kind     TEXT NOT NULL,
+                    key      TEXT NOT NULL,
+                    site_id  TEXT NOT NULL,
+                    due_at   TIMESTAMPTZ NOT NULL,
+                    site_now TIMESTAMPTZ NOT NULL,
+                    attempts INTEGER NOT NULL
+                )""").then().block();
+    }
+
+    static Mono<Void> log(DatabaseClient db, DueItem item, Instant siteNow) {
+        return db.sql("""
+                        INSERT INTO due_log (kind, key, site_id, due_at, site_now, attempts)
+                        VALUES (:kind, :key, :site, :dueAt, :siteNow, :attempts)""")
+                .bind("kind", item.kind()).bind("key", item.key()).bind("site", item.siteId())
+                .bind("dueAt", Rows.timestamp(item.dueAt())).bind("siteNow", Rows.timestamp(siteNow))
+                .bind("attempts", item.attempts())
+                .then();
+    }
+
+    /**
+     * {@code sample.record}: logs the run. Payload {@code every=<ISO period or duration>} schedules the same item
+     * again that much after its due time; {@code child=<amount>} schedules the item {@code <key>/child} that much
+     * after it; {@code move=<key>} moves the item {@code <key>} of its kind to a day after its own due time.
+     */
+    @Component
+    static class RecordingHandler implements DueWorkHandler {
+        private final DatabaseClient db;
+        private final DueWork dueWork;
+
+        RecordingHandler(DatabaseClient db, DueWork dueWork) {
+            this.db = db;
+            this.dueWork = dueWork;
+        }
+
+        @Override
+        public String kind() {
+            return "sample.record";
+        }
+
+        @Override
+        public Mono<Void> handle(DueItem item, Instant siteNow) {
+            Mono<Void> next = Mono.empty();
+            String payload = item.payload();
+            if (payload != null && payload.startsWith("every=")) {
+                next = dueWork.schedule(item.siteId(), item.livemode(), item.kind(), item.key(),
+                        item.dueAt().plus(amount(payload.substring(6))), payload);
+            } else if (payload != null && payload.startsWith("move=")) {
+                next = dueWork.schedule(item.siteId(), item.livemode(), item.kind(), payload.substring(5),
+                        item.dueAt().plus(Duration.ofDays(1)), null);
+            } else if (payload != null && payload.startsWith("child=")) {
+                next = dueWork.schedule(item.siteId(), item.livemode(), item.kind(), item.key() + "/child",
+                        item.dueAt().plus(amount(payload.substring(6))), null);
+            }
+            return log(db, item, siteNow).then(next);
+        }
+
+        private static TemporalAmount amount(String text) {
+            return text.startsWith("PT") ? Duration.parse(text) : Period.parse(text);
+        }
+    }
+
+    /**
+     * {@code sample.flaky}: logs the run, then fails as many times as {@link #failNext} said for its key (always
+     * for a key set to {@link Integer#MAX_VALUE}); the log row then never commits.
+     */
+    @Component
+    public static class FlakyHandler implements DueWorkHandler {
+        private final DatabaseClient db;
+        private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+
+        FlakyHandler(DatabaseClient db) {
+            this.db = db;
+        }
+
+        public void failNext(String key, int times) {
+            failures.put(key, new AtomicInteger(times));
+        }
+
+        @Override
+        public String kind() {
+            return "sample.flaky";
+        }
+
+        @Override
+        public Mono<Void> handle(DueItem item, Instant siteNow) {
+            return log(db, item, siteNow).then(Mono.defer(() -> {
+                AtomicInteger left = failures.get(item.key());
+                if (left != null && left.getAndUpdate(n -> n == Integer.MAX_VALUE ? n : Math.max(0, n - 1)) > 0) {
+                    return Mono.error(new IllegalStateException("boom: " + item.key()));
+                }
+                return Mono.empty();
+            }));
+        }
+    }
+}
