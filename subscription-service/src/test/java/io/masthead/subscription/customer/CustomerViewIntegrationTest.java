@@ -218,6 +218,24 @@ class CustomerViewIntegrationTest extends CustomerViewTestSupport {
         }
     }
 
+    @Test
+    void anEndCustomerNamingAnotherCustomerOfTheViewIsRefusedBeforeAnyLookup() {
+        String site = newSite();
+        String self = customerId();
+        String other = customerId();
+        String othersAddress = addressId();
+        events.customerCreated(site, CustomerEvents.customer(other, at("2026-03-01T10:00:00.000Z")).build());
+        events.addressCreated(site, CustomerEvents.address(othersAddress, other, "shipping",
+                at("2026-03-01T10:01:00.000Z")).build());
+        await().atMost(TIMEOUT).until(() -> addressRow(site, othersAddress).isPresent());
+
+        askForCustomer(io.masthead.test.spring.TestTokens.customer(site, self), other).expectStatus().isForbidden();
+        askForAddress(io.masthead.test.spring.TestTokens.customer(site, self), other, othersAddress)
+                .expectStatus().isForbidden();
+        askForCustomer(admin(site), other).expectStatus().isOk();
+        assertThat(customerService.received("/v1/customers/" + other)).isEmpty();
+    }
+
     private static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

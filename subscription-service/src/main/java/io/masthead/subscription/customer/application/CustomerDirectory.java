@@ -54,6 +54,9 @@ public class CustomerDirectory {
             if (!Ids.looksLike(KnownCustomer.ID_PREFIX, customerId)) {
                 return Mono.error(unknownCustomer(field, customerId));
             }
+            // before any lookup: an end customer may name itself only (403, as customer-service does); decided on
+            // the caller and the id alone, so the answer says nothing about the other customer
+            caller.requireAdminOr(customerId);
             return view.findCustomer(caller.siteId(), customerId)
                     .switchIfEmpty(Mono.defer(() -> customerService.customer(caller.siteId(), customerId)
                             .onErrorMap(CustomerServiceClient.Unavailable.class,
@@ -79,6 +82,7 @@ public class CustomerDirectory {
             if (!Ids.looksLike(KnownAddress.ID_PREFIX, addressId)) {
                 return Mono.error(unknownAddress(field, addressId));
             }
+            caller.requireAdminOr(customerId);
             return view.findAddress(caller.siteId(), addressId)
                     .switchIfEmpty(Mono.defer(() -> customerService.address(caller.siteId(), addressId)
                             .onErrorMap(CustomerServiceClient.Unavailable.class,
