@@ -144,10 +144,17 @@ public class LocalClockParticipant implements ClockParticipant {
             return Mono.just(Map.of());
         }
         Admin kafka = admin.get();
-        return Mono.fromCompletionStage(() -> kafka.describeTopics(topics).allTopicNames().toCompletionStage())
+        // A consumed topic that does not exist yet has no records to wait for: it counts as empty.
+        return Flux.fromIterable(kafka.describeTopics(topics).topicNameValues().values())
+                .concatMap(future -> Mono.fromCompletionStage(future.toCompletionStage())
+                        .onErrorResume(e -> isUnknownTopic(e), e -> Mono.empty()))
+                .collectList()
                 .flatMap(descriptions -> {
                     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-                    for (TopicDescription description : descriptions.values()) {
+                    if (descriptions.isEmpty()) {
+                        return Mono.just(Map.<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>of());
+                    }
+                    for (TopicDescription description : descriptions) {
                         description.partitions().forEach(p -> request.put(
                                 new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
                     }
@@ -160,6 +167,15 @@ public class LocalClockParticipant implements ClockParticipant {
                     }
                     return ends;
                 });
+    }
+
+    private static boolean isUnknownTopic(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits until every group committed the end offsets; the groups still behind when the time is up. */

@@ -61,7 +61,7 @@ public class CustomerDirectory {
                     .switchIfEmpty(Mono.defer(() -> customerService.customer(caller.siteId(), customerId)
                             .onErrorMap(CustomerServiceClient.Unavailable.class,
                                     e -> unavailable(field, "customer", customerId, e))
-                            .flatMap(found -> view.upsertCustomer(found)
+                            .flatMap(found -> view.insertCustomerIfAbsent(found)
                                     .then(view.findCustomer(caller.siteId(), customerId)))))
                     .switchIfEmpty(Mono.error(() -> unknownCustomer(field, customerId)));
         });
@@ -87,7 +87,7 @@ public class CustomerDirectory {
                     .switchIfEmpty(Mono.defer(() -> customerService.address(caller.siteId(), addressId)
                             .onErrorMap(CustomerServiceClient.Unavailable.class,
                                     e -> unavailable(field, "address", addressId, e))
-                            .flatMap(found -> view.upsertAddress(found)
+                            .flatMap(found -> view.insertAddressIfAbsent(found)
                                     .then(view.findAddress(caller.siteId(), addressId)))))
                     .switchIfEmpty(Mono.error(() -> unknownAddress(field, addressId)))
                     .flatMap(address -> address.belongsTo(customerId) ? Mono.just(address)

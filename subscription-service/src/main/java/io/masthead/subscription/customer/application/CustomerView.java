@@ -1,5 +1,6 @@
 package io.masthead.subscription.customer.application;
 
+import io.masthead.events.EventHeader;
 import io.masthead.platform.inbox.Inbox;
 import io.masthead.subscription.customer.infrastructure.CustomerViewRepository;
 import io.masthead.subscription.customer.model.KnownAddress;
@@ -42,6 +43,14 @@ public class CustomerView {
     /** @return true when the event was applied now, false when this view had it already (a duplicate) */
     public Mono<Boolean> apply(UUID eventId, Change change) {
         return inbox.process(CONSUMER, eventId, store(change));
+    }
+
+    /**
+     * The same, for an event of {@code header}'s site: the inbox also counts it as activity of a test site with a
+     * clock, which the test clock's quiet check reads ({@code docs/test-clocks.md}).
+     */
+    public Mono<Boolean> apply(UUID eventId, EventHeader header, Change change) {
+        return inbox.process(CONSUMER, eventId, header, store(change));
     }
 
     private Mono<Boolean> store(Change change) {

@@ -12,6 +12,7 @@ import io.masthead.events.customer.OrganizationCreated;
 import io.masthead.events.customer.OrganizationUpdated;
 import io.masthead.platform.consumer.ConsumedValues;
 import io.masthead.platform.consumer.PoisonRecordException;
+import io.masthead.platform.events.EventRecords;
 import io.masthead.platform.kafka.EventHeaders;
 import io.masthead.subscription.customer.application.CustomerView;
 import io.masthead.subscription.customer.application.CustomerView.Change;
@@ -58,12 +59,13 @@ class CustomerEventListener {
             // starts every service at once; customer-service creates the topic)
             properties = "metadata.max.age.ms=10000")
     void onEvent(ConsumerRecord<String, Object> record) {
-        Change change = change(ConsumedValues.value(record), record);
+        Object value = ConsumedValues.value(record);
+        Change change = change(value, record);
         if (change == null) {
             log.debug("Skipped {} {}: not kept by the customer view", where(record), record.value().getClass());
             return;
         }
-        view.apply(EventHeaders.eventId(record), change).block(TIMEOUT);
+        view.apply(EventHeaders.eventId(record), EventRecords.headerOf(value), change).block(TIMEOUT);
     }
 
     private static Change change(Object value, ConsumerRecord<?, ?> record) {

@@ -56,8 +56,20 @@ public class CustomerViewRepository {
         this.db = db;
     }
 
-    /** Stores the snapshot unless the row is more recent. @return whether it was stored */
+    /** Stores the snapshot of an event unless the row is more recent. @return whether it was stored */
     public Mono<Boolean> upsertCustomer(KnownCustomer c) {
+        return storeCustomer(c, true);
+    }
+
+    /**
+     * Stores a snapshot read from customer-service only where the view has no row: an event may have been applied
+     * since the read, with the same {@code updated_at} (a frozen test clock), and the event wins.
+     */
+    public Mono<Boolean> insertCustomerIfAbsent(KnownCustomer c) {
+        return storeCustomer(c, false);
+    }
+
+    private Mono<Boolean> storeCustomer(KnownCustomer c, boolean replace) {
         return db.sql("""
                         INSERT INTO customer_view (site_id, id, old_provider_id, email, first_name, last_name, phone,
                             display_name, organization_id, created_at, updated_at)
@@ -69,8 +81,8 @@ public class CustomerViewRepository {
                             phone = EXCLUDED.phone, display_name = EXCLUDED.display_name,
                             organization_id = EXCLUDED.organization_id, created_at = EXCLUDED.created_at,
                             updated_at = EXCLUDED.updated_at
-                        WHERE customer_view.updated_at <= EXCLUDED.updated_at""")
-                .bind("site", c.siteId()).bind("id", c.id())
+                        WHERE :replace AND customer_view.updated_at <= EXCLUDED.updated_at""")
+                .bind("site", c.siteId()).bind("id", c.id()).bind("replace", replace)
                 .bind("oldProviderId", text(c.oldProviderId())).bind("email", text(c.email()))
                 .bind("firstName", text(c.firstName())).bind("lastName", text(c.lastName()))
                 .bind("phone", text(c.phone())).bind("displayName", text(c.displayName()))
@@ -81,8 +93,20 @@ public class CustomerViewRepository {
                         : reindexCustomer(c.siteId(), c.id()).thenReturn(true));
     }
 
-    /** Stores the snapshot unless the row is more recent. @return whether it was stored */
+    /** Stores the snapshot of an event unless the row is more recent. @return whether it was stored */
     public Mono<Boolean> upsertAddress(KnownAddress a) {
+        return storeAddress(a, true);
+    }
+
+    /**
+     * Stores a snapshot read from customer-service only where the view has no row: an event may have been applied
+     * since the read, with the same {@code updated_at} (a frozen test clock), and the event wins.
+     */
+    public Mono<Boolean> insertAddressIfAbsent(KnownAddress a) {
+        return storeAddress(a, false);
+    }
+
+    private Mono<Boolean> storeAddress(KnownAddress a, boolean replace) {
         return db.sql("""
                         INSERT INTO customer_view_addresses (site_id, id, customer_id, type, first_name, last_name,
                             company, department, line1, line2, city, state, postal_code, country, phone, created_at,
@@ -96,10 +120,10 @@ public class CustomerViewRepository {
                             line2 = EXCLUDED.line2, city = EXCLUDED.city, state = EXCLUDED.state,
                             postal_code = EXCLUDED.postal_code, country = EXCLUDED.country, phone = EXCLUDED.phone,
                             created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
-                        WHERE customer_view_addresses.updated_at <= EXCLUDED.updated_at
+                        WHERE :replace AND customer_view_addresses.updated_at <= EXCLUDED.updated_at
                         RETURNING (SELECT o.customer_id FROM customer_view_addresses o
                                     WHERE o.site_id = :site AND o.id = :id) AS previous_customer""")
-                .bind("site", a.siteId()).bind("id", a.id()).bind("customerId", a.customerId())
+                .bind("site", a.siteId()).bind("id", a.id()).bind("replace", replace).bind("customerId", a.customerId())
                 .bind("type", a.type().value())
                 .bind("firstName", text(a.firstName())).bind("lastName", text(a.lastName()))
                 .bind("company", text(a.company())).bind("department", text(a.department()))
