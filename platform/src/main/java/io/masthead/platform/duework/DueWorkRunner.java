@@ -74,7 +74,6 @@ public class DueWorkRunner implements SmartLifecycle {
     private static final int DRAIN_BLOCKED_TRIES = 20;
     /** The wait of an item whose try lost a deadlock or a serialization conflict (no try counted). */
     static final Duration TRANSIENT_RETRY = Duration.ofSeconds(1);
-    private static final java.util.Set<String> TRANSIENT_SQL_STATES = java.util.Set.of("40P01", "40001");
 
     /** The time of a site's items, in the claim: the wall for live items and sites without a clock. */
     private static final String SITE_NOW = """
@@ -436,12 +435,7 @@ public class DueWorkRunner implements SmartLifecycle {
 
     /** A deadlock or serialization failure (SQLSTATE 40P01, 40001) anywhere in the error's causes. */
     static boolean isTransient(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof R2dbcException r2dbc && TRANSIENT_SQL_STATES.contains(r2dbc.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
+        return io.masthead.platform.r2dbc.Conflicts.isTransient(error);
     }
 
     private Mono<Outcome> failed(DueItem item, UUID token, Throwable error) {

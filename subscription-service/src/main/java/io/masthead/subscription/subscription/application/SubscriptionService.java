@@ -5,6 +5,7 @@ import io.masthead.platform.events.EventHeaderFactory;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.outbox.AggregateLock;
 import io.masthead.platform.outbox.Outbox;
+import io.masthead.platform.r2dbc.Conflicts;
 import io.masthead.platform.outbox.OutboxMessage;
 import io.masthead.platform.security.Caller;
 import io.masthead.platform.time.SiteTime;
@@ -99,7 +100,7 @@ public class SubscriptionService {
                             .then(header(SubscriptionEvents.CREATED, s, now))
                             .flatMap(h -> outbox.append(SubscriptionEvents.created(h, s)))
                             .thenReturn(s);
-                    return transaction.transactional(work).onErrorMap(Rejections::translate);
+                    return Conflicts.retrying(transaction.transactional(work)).onErrorMap(Rejections::translate);
                 });
             });
         });
@@ -235,7 +236,7 @@ public class SubscriptionService {
                         .then(Mono.defer(() -> subscriptions.findForUpdate(caller.siteId(), id)))
                         .switchIfEmpty(Mono.error(() -> ProblemException.notFound("subscription", id)))
                         .flatMap(before -> change.apply(before, now));
-                return transaction.transactional(work).onErrorMap(Rejections::translate);
+                return Conflicts.retrying(transaction.transactional(work)).onErrorMap(Rejections::translate);
             });
         });
     }
