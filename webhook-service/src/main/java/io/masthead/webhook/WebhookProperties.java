@@ -37,7 +37,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("masthead.webhooks")
 public record WebhookProperties(
-        @DefaultValue("customers.v1") List<String> topics,
+        @DefaultValue({"customers.v1", "sites.v1"}) List<String> topics,
         @DefaultValue({"5s", "5m", "30m", "2h", "5h", "10h", "10h"}) List<Duration> retrySchedule,
         @DefaultValue("0.2") double jitter,
         @DefaultValue("60s") Duration throttledMinimumDelay,

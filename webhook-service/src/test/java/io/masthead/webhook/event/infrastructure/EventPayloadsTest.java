@@ -48,4 +48,24 @@ class EventPayloadsTest {
         assertThat(EventPayloads.payload("evt_1", "customer.updated", OCCURRED, "site_1", event()))
                 .isEqualTo(EventPayloads.payload("evt_1", "customer.updated", OCCURRED, "site_1", event()));
     }
+
+    @Test
+    void aTestClockReadyEventIsAWebhookWithTheClockAsItsObject() {
+        io.masthead.events.site.TestClockReady ready = io.masthead.events.site.TestClockReady.newBuilder()
+                .setHeader(EventHeader.newBuilder().setEventId("0b8f0d7e-7c4e-4d55-9a55-0c3b9d2f6a10")
+                        .setEventType("test_clock.ready").setSiteId("site_1").setOccurredAt(OCCURRED)
+                        .setProducer("gateway").build())
+                .setTestClock(io.masthead.events.site.TestClock.newBuilder().setSiteId("site_1").setNow(OCCURRED)
+                        .setStatus("ready").build())
+                .build();
+        JsonNode node = JsonMapper.builder().build().readTree(
+                EventPayloads.payload("evt_2", "test_clock.ready", OCCURRED, "site_1", ready));
+
+        assertThat(node.at("/type").asString()).isEqualTo("test_clock.ready");
+        assertThat(node.at("/data/object/object").asString()).isEqualTo("test_clock");
+        assertThat(node.at("/data/object/now").asString()).isEqualTo("2026-02-03T04:05:06.789Z");
+        assertThat(node.at("/data/object/status").asString()).isEqualTo("ready");
+        assertThat(io.masthead.webhook.endpoint.application.EndpointService.KNOWN_EVENT_TYPES)
+                .contains("test_clock.ready");
+    }
 }
