@@ -48,6 +48,36 @@ public final class Violations {
         return checkIfPresent(field, value, v -> v.length() <= max, "must be at most " + max + " characters");
     }
 
+    /** The earliest instant an API takes (the Unix epoch). */
+    public static final java.time.Instant EARLIEST_TIME = java.time.Instant.parse("1970-01-01T00:00:00Z");
+    /** The latest instant an API takes: the end of year 9999 (well inside Java's and PostgreSQL's ranges). */
+    public static final java.time.Instant LATEST_TIME = java.time.Instant.parse("9999-12-31T23:59:59.999Z");
+
+    /**
+     * Records a violation for {@code field} unless the time is null or within [{@link #EARLIEST_TIME},
+     * {@link #LATEST_TIME}]: period arithmetic and the database's timestamp type cannot fail on it then.
+     */
+    public Violations timeInRange(String field, java.time.Instant value) {
+        return checkIfPresent(field, value, t -> !t.isBefore(EARLIEST_TIME) && !t.isAfter(LATEST_TIME),
+                "must be between " + EARLIEST_TIME + " and " + LATEST_TIME);
+    }
+
+    /**
+     * {@link #timeInRange} and, besides, at most {@code maxYearsAhead} calendar years (UTC) after {@code now}:
+     * for a time in the future that the service computes periods from.
+     */
+    public Violations timeAtMostYearsAhead(String field, java.time.Instant value, java.time.Instant now,
+            int maxYearsAhead) {
+        int before = list.size();
+        timeInRange(field, value);
+        if (value != null && list.size() == before) {
+            java.time.Instant limit = now.atOffset(java.time.ZoneOffset.UTC).plusYears(maxYearsAhead).toInstant();
+            checkIfPresent(field, value, t -> !t.isAfter(limit),
+                    "must be at most " + maxYearsAhead + " years after now (" + limit + ")");
+        }
+        return this;
+    }
+
     public boolean isEmpty() {
         return list.isEmpty();
     }

@@ -455,6 +455,47 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    void timesAndCountsOutOfRangeAreProblemsNamingTheFieldNeverA500() {
+        String site = newSite();
+        freezeClock(site);
+        String plan = monthlyPlan(site);
+        String customer = customer(site, "Edge", "edge@example.com");
+        String id = subscribe(site, Map.of("customer", customer, "plan", plan)).get("id").toString();
+        Object shipmentsBefore = read(site, id).get("shipments_remaining");
+        long subscriptionsBefore = rows(site, "subscriptions");
+        long dueBefore = rows(site, "due_work");
+        String far = "+999999999-12-31T23:59:59Z";
+        String beyondDatabase = "+294277-01-01T00:00:00Z";
+
+        for (String field : List.of("start_date", "trial_end", "next_invoice_date")) {
+            for (String value : List.of(far, beyondDatabase)) {
+                assertProblem(post(site, "/v1/subscriptions").bodyValue(Map.of("customer", customer, "plan", plan,
+                        field, value)).exchange(), 422, field);
+            }
+        }
+        assertProblem(post(site, "/v1/subscriptions").bodyValue(Map.of("customer", customer, "plan", plan,
+                "start_date", "1900-01-01T00:00:00Z")).exchange(), 422, "start_date");
+        assertProblem(patch(site, "/v1/subscriptions/" + id).bodyValue("{\"shipments_remaining\": 2147483647}")
+                .exchange(), 422, "shipments_remaining");
+        assertProblem(patch(site, "/v1/subscriptions/" + id).bodyValue("{\"shipments_remaining\": 1000001}")
+                .exchange(), 422, "shipments_remaining");
+        assertProblem(patch(site, "/v1/subscriptions/" + id).bodyValue("{\"shipments_suspended_until\": \""
+                + beyondDatabase + "\"}").exchange(), 422, "shipments_suspended_until");
+        assertProblem(get(site, "/v1/subscriptions?created_gte=1900-01-01T00:00:00Z").exchange(), 422,
+                "created_gte");
+        assertProblem(get(site, "/v1/subscriptions/export?created_lt=1969-12-31T00:00:00Z").exchange(), 422,
+                "created_lt");
+        assertProblem(post(site, "/v1/bulk_cancellations").bodyValue(Map.of("scope", Map.of("all", true),
+                "effective", "date", "effective_date", beyondDatabase)).exchange(), 422, "effective_date");
+
+        assertThat(read(site, id).get("shipments_remaining")).isEqualTo(shipmentsBefore);
+        assertThat(rows(site, "subscriptions")).isEqualTo(subscriptionsBefore);
+        assertThat(rows(site, "due_work")).isEqualTo(dueBefore);
+        patch(site, "/v1/subscriptions/" + id).bodyValue("{\"shipments_remaining\": 1000000}").exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.shipments_remaining").isEqualTo(1_000_000);
+    }
+
+    @Test
     void everyEndpointIsScopedToTheCallersSite() {
         String site = newSite();
         String intruder = newSite();

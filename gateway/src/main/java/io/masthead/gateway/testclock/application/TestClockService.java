@@ -8,6 +8,7 @@ import io.masthead.platform.time.Timestamps;
 import io.masthead.platform.validation.ValidationException;
 import io.masthead.platform.web.ProblemException;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -44,7 +45,13 @@ public class TestClockService {
             Instant wall = Timestamps.now(clock);
             return clocks.lock(caller.siteId(), wall)
                     .flatMap(current -> {
-                        Instant to = target.from(current.now(wall));
+                        Instant to;
+                        try {
+                            to = target.from(current.now(wall));
+                        } catch (DateTimeException | ArithmeticException e) {
+                            return Mono.error(ValidationException.of(field, "must be at most "
+                                    + TestClock.MAX_AHEAD.toDays() + " days after the test clock's now"));
+                        }
                         return switch (current.advanceTo(to, wall)) {
                             case TestClock.Advance.Accepted accepted ->
                                     clocks.startAdvance(accepted.clock(), wall).thenReturn(accepted.clock());

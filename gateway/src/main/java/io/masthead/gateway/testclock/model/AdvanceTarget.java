@@ -23,9 +23,18 @@ public sealed interface AdvanceTarget {
     }
 
     record By(Period period, Duration duration) implements AdvanceTarget {
+        /**
+         * {@code now} plus the duration; a duration beyond the range of times ({@code P999999999Y},
+         * {@code PT9999999999999H}) saturates at {@link Instant#MAX}, which the clock then refuses as too far ahead
+         * (a 422 naming {@code by}), never an exception.
+         */
         @Override
         public Instant from(Instant now) {
-            return now.atOffset(ZoneOffset.UTC).plus(period).toInstant().plus(duration);
+            try {
+                return now.atOffset(ZoneOffset.UTC).plus(period).toInstant().plus(duration);
+            } catch (DateTimeException | ArithmeticException e) {
+                return Instant.MAX;
+            }
         }
 
         public boolean isPositive() {

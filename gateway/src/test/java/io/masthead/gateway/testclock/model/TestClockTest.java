@@ -63,4 +63,22 @@ class TestClockTest {
         assertThat(AdvanceTarget.parseDuration("PT0S").orElseThrow().isPositive()).isFalse();
         assertThat(AdvanceTarget.parseDuration("P-1D").orElseThrow().isPositive()).isFalse();
     }
+
+    @Test
+    void aDurationOrTimeBeyondTheRangeOfTimesIsTooFarNeverAnException() {
+        TestClock clock = TestClock.wallClock(SITE, WALL);
+        for (String huge : new String[] {"P999999999Y", "PT9999999999999H", "P999999999Y11M30DT23H"}) {
+            AdvanceTarget.By by = AdvanceTarget.parseDuration(huge).orElseThrow();
+            assertThat(by.isPositive()).as(huge).isTrue();
+            Instant target = by.from(clock.now(WALL));
+            assertThat(target).as(huge).isEqualTo(Instant.MAX);
+            assertThat(clock.advanceTo(target, WALL)).as(huge).isInstanceOf(TestClock.Advance.TooFar.class);
+        }
+        for (String extreme : new String[] {"+999999999-12-31T23:59:59Z", "+999999999-12-31T23:59:59-18:00"}) {
+            AdvanceTarget.At at = AdvanceTarget.parseInstant(extreme).orElseThrow();
+            assertThat(clock.advanceTo(at.from(WALL), WALL)).as(extreme).isInstanceOf(TestClock.Advance.TooFar.class);
+        }
+        AdvanceTarget.At past = AdvanceTarget.parseInstant("-999999999-01-01T00:00:00+18:00").orElseThrow();
+        assertThat(clock.advanceTo(past.from(WALL), WALL)).isInstanceOf(TestClock.Advance.NotLater.class);
+    }
 }

@@ -67,6 +67,9 @@ public record BulkCancellation(String id, String siteId, boolean livemode, Scope
         Objects.requireNonNull(status, "status");
     }
 
+    /** effective_date is at most this many years after the site's now. */
+    public static final int MAX_YEARS_AHEAD = 100;
+
     /** Parses and checks a request; every bad field is named. */
     public static BulkCancellation request(String id, String siteId, boolean livemode, Boolean all, String plan,
             String status, boolean scopeGiven, String effective, Instant effectiveDate, Boolean dryRun, Instant now) {
@@ -88,6 +91,8 @@ public record BulkCancellation(String id, String siteId, boolean livemode, Scope
                 v.add("effective_date", "is required when effective is date");
             } else if (!effectiveDate.isAfter(now)) {
                 v.add("effective_date", "must be in the future");
+            } else {
+                v.timeAtMostYearsAhead("effective_date", effectiveDate, now, MAX_YEARS_AHEAD);
             }
         } else if (effectiveDate != null) {
             v.add("effective_date", "applies to effective date only");

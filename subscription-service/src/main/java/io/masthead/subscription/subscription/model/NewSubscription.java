@@ -48,7 +48,13 @@ public record NewSubscription(String customerId, String planId, Integer quantity
         }
         v.checkIfPresent("trial_period_days", trialPeriodDays, d -> d >= 0 && d <= MAX_TRIAL_DAYS,
                 "must be between 0 and " + MAX_TRIAL_DAYS);
-        Instant start = startDate == null ? now : startDate;
+        // Times first: every later rule (and the period arithmetic) may rely on them being in range.
+        int before = v.list().size();
+        v.timeAtMostYearsAhead("start_date", startDate, now, Subscription.MAX_YEARS_AHEAD);
+        boolean startInRange = v.list().size() == before;
+        v.timeAtMostYearsAhead("trial_end", trialEnd, now, Subscription.MAX_YEARS_AHEAD);
+        v.timeAtMostYearsAhead("next_invoice_date", nextInvoiceDate, now, Subscription.MAX_YEARS_AHEAD);
+        Instant start = startDate == null || !startInRange ? now : startDate;
         v.checkIfPresent("trial_end", trialEnd, t -> t.isAfter(now), "must be in the future");
         v.checkIfPresent("trial_end", trialEnd, t -> !t.isAfter(now) || t.isAfter(start),
                 "must be after start_date");

@@ -29,6 +29,13 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
     public static final String ID_PREFIX = "sub";
     /** trial_will_end is announced this long before the trial ends (or at once for a shorter trial). */
     public static final java.time.Duration TRIAL_WILL_END_NOTICE = java.time.Duration.ofDays(3);
+    /**
+     * The most shipments a subscription holds: a PATCH may set 0..this, and a renewal's shipments
+     * (shipments_per_interval × quantity) saturate at it, so a renewal never fails on an overflow.
+     */
+    public static final int MAX_SHIPMENTS_REMAINING = 1_000_000;
+    /** A future time the API takes (start_date, trial_end, ...) is at most this many years after the site's now. */
+    public static final int MAX_YEARS_AHEAD = 100;
 
     public Subscription {
         Objects.requireNonNull(id, "id");
@@ -135,7 +142,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             return Outcome.refused(Rejection.conflict("renewal_already_scheduled",
                     "a renewal is already scheduled to start at " + scheduledRenewal.startsAt()));
         }
-        Period term = next.cycleFrom(currentPeriodEnd).first();
+        Period term = nextPeriodOn(next);
         Draft d = draft(now);
         d.scheduledRenewal = new ScheduledRenewal(next, term.start(), term.end(), now);
         d.cancelAtPeriodEnd = false;
@@ -165,6 +172,19 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         if (c.shipmentsRemaining() != null && c.shipmentsRemaining() < 0) {
             return Outcome.refused(Rejection.invalid("shipments_not_negative", "shipments_remaining",
                     "must be 0 or more"));
+        }
+        if (c.shipmentsRemaining() != null && c.shipmentsRemaining() > MAX_SHIPMENTS_REMAINING) {
+            return Outcome.refused(Rejection.invalid("shipments_too_many", "shipments_remaining",
+                    "must be at most " + MAX_SHIPMENTS_REMAINING));
+        }
+        if (c.shipmentsSuspendedUntil() != null) {
+            var bad = new io.masthead.platform.validation.Violations()
+                    .timeAtMostYearsAhead("shipments_suspended_until", c.shipmentsSuspendedUntil(), now,
+                            MAX_YEARS_AHEAD).list();
+            if (!bad.isEmpty()) {
+                return Outcome.refused(Rejection.invalid("time_out_of_range", "shipments_suspended_until",
+                        bad.get(0).message()));
+            }
         }
         Draft d = draft(now);
         if (c.clearShippingAddress()) {
@@ -264,11 +284,8 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         }
         Period previous = currentPeriod();
         PlanTerms nextPlan = scheduledRenewal != null ? scheduledRenewal.plan() : plan;
-        boolean sameCycle = nextPlan.interval() == plan.interval() && nextPlan.intervalCount() == plan.intervalCount()
-                && periodNumber >= 0;
-        Period next = sameCycle ? plan.cycleFrom(billingCycleAnchor).period(periodNumber + 1)
-                : nextPlan.cycleFrom(at).first();
-        if (!sameCycle) {
+        Period next = nextPeriodOn(nextPlan);
+        if (!keepsCycle(nextPlan)) {
             d.billingCycleAnchor = at;
         }
         d.plan = nextPlan;
@@ -276,6 +293,23 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         d.scheduledRenewal = null;
         d.initialPeriodPaid = false;
         return Outcome.done(new Renewed(d.build(), previous));
+    }
+
+    /** Whether the term after the current period on {@code next} continues this cycle (same interval and count). */
+    private boolean keepsCycle(PlanTerms next) {
+        return next.interval() == plan.interval() && next.intervalCount() == plan.intervalCount()
+                && periodNumber >= 0;
+    }
+
+    /**
+     * The period that follows the current one on plan {@code next}: the next period of the cycle anchored at
+     * {@code billingCycleAnchor} when the cycle is unchanged (so a Jan 31 anchor gives Feb 28 -> Mar 31), otherwise
+     * the first period of a new cycle anchored at the current period's end. A renewal asked for ahead announces
+     * exactly the term the period end then creates.
+     */
+    public Period nextPeriodOn(PlanTerms next) {
+        return keepsCycle(next) ? plan.cycleFrom(billingCycleAnchor).period(periodNumber + 1)
+                : next.cycleFrom(currentPeriodEnd).first();
     }
 
     /** The trial ended at {@code at}: the first billing period begins (or it ends, if set to cancel). */
@@ -458,13 +492,19 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             status = target;
         }
 
-        /** Enters billing period {@code p}: its shipments are added (shipments_per_interval × quantity). */
+        /**
+         * Enters billing period {@code p}: its shipments are added (shipments_per_interval × quantity), saturating
+         * at {@link #MAX_SHIPMENTS_REMAINING} (a renewal must never fail on arithmetic).
+         */
         void enter(Period p) {
             periodNumber = p.number();
             currentPeriodStart = p.start();
             currentPeriodEnd = p.end();
-            shipmentsRemaining = Math.addExact(shipmentsRemaining,
-                    Math.multiplyExact(plan.shipmentsPerInterval(), quantity));
+            long added = (long) Math.max(0, plan.shipmentsPerInterval()) * Math.max(0, quantity);
+            long sum = (long) shipmentsRemaining + added;
+            // saturates: never above the cap because of a renewal (a count already above it is kept as it is)
+            shipmentsRemaining = sum <= MAX_SHIPMENTS_REMAINING ? (int) sum
+                    : Math.max(shipmentsRemaining, MAX_SHIPMENTS_REMAINING);
         }
 
         Subscription build() {

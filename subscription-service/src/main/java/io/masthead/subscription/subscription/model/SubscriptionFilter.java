@@ -31,6 +31,8 @@ public record SubscriptionFilter(List<String> customerIds, SubscriptionStatus st
         v.checkIfPresent("plan", plan, p -> !p.isBlank() && p.length() <= 64, "must be a plan id");
         Instant gte = instant(v, "created_gte", createdGte);
         Instant lt = instant(v, "created_lt", createdLt);
+        v.timeInRange("created_gte", gte);
+        v.timeInRange("created_lt", lt);
         if (gte != null && lt != null && !lt.isAfter(gte)) {
             v.add("created_lt", "must be after created_gte");
         }
