@@ -241,8 +241,9 @@ class SubscriptionLifecycleThroughGatewayTest {
         outsider.post().uri("/v1/subscriptions").bodyValue("{\"customer\": \"" + outsidersCustomer + "\", \"plan\": \""
                         + plan + "\"}").exchange().expectStatus().isEqualTo(422)
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("plan");
+        // the owner's plan is unknown to the outsider: refused on the plan, as for an unknown subscription id
         outsider.post().uri("/v1/subscriptions/" + id + "/change_plan").bodyValue("{\"plan\": \"" + otherPlan + "\"}")
-                .exchange().expectStatus().isNotFound();
+                .exchange().expectStatus().isEqualTo(422).expectBody().jsonPath("$.errors[0].field").isEqualTo("plan");
         // a bulk cancellation of the outsider scoped to the owner's plan matches nothing of the owner's
         String outsidersBulk = outsider.post().uri("/v1/bulk_cancellations")
                 .bodyValue("{\"scope\": {\"plan\": \"" + plan + "\"}, \"effective\": \"immediately\"}")
