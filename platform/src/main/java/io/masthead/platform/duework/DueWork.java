@@ -51,11 +51,24 @@ public class DueWork {
         });
     }
 
-    /** Removes the item of (kind, key), pending or parked. @return whether there was one */
+    /**
+     * Removes the item of (kind, key), pending or parked; call it inside the transaction of the change that ends the
+     * work. An item already running is not stopped: its handler's writes commit (or not) on their own, but what it
+     * schedules for the same (kind, key) is removed too, so the cancellation always wins: if the first DELETE waited
+     * for a running item's transaction and found its row gone, a second one (a fresh snapshot under READ COMMITTED)
+     * removes the item that transaction scheduled again. A handler that must not act after a cancellation locks its
+     * aggregate first and re-checks its state (see {@link DueWorkHandler}).
+     *
+     * @return whether there was an item (pending, parked, or scheduled again by a run that ended meanwhile)
+     */
     public Mono<Boolean> cancel(String kind, String key) {
-        return db.sql("DELETE FROM due_work WHERE kind = :kind AND key = :key")
+        return delete(kind, key).flatMap(deleted -> deleted ? Mono.just(true) : delete(kind, key));
+    }
+
+    private Mono<Boolean> delete(String kind, String key) {
+        return Mono.defer(() -> db.sql("DELETE FROM due_work WHERE kind = :kind AND key = :key")
                 .bind("kind", kind).bind("key", key)
-                .fetch().rowsUpdated().map(deleted -> deleted > 0);
+                .fetch().rowsUpdated().map(deleted -> deleted > 0));
     }
 
     /** The item of (kind, key), pending or parked, or empty. */

@@ -3,7 +3,17 @@ package io.masthead.platform.duework;
 import java.time.Instant;
 import reactor.core.publisher.Mono;
 
-/** Runs the due items of one kind: a bean per kind, e.g. {@code subscription.period_end}. */
+/**
+ * Runs the due items of one kind: a bean per kind, e.g. {@code subscription.period_end}.
+ *
+ * <p><b>Lock order.</b> The runner's transaction holds the item's {@code due_work} row (it deleted it) when the
+ * handler runs; an API path (cancel, change plan) typically locks its aggregate and then calls
+ * {@link DueWork#schedule} or {@link DueWork#cancel} on the same (kind, key). So a handler locks its aggregate
+ * first ({@code AggregateLock}, {@code SELECT ... FOR NO KEY UPDATE}), before any other write, and re-checks the
+ * aggregate's state (it may have been cancelled or changed since the item was scheduled); it never locks a second
+ * aggregate of the same kind. A deadlock or serialization failure that still happens (SQLSTATE 40P01 or 40001) rolls
+ * the try back and the item runs again shortly, without counting a try.
+ */
 public interface DueWorkHandler {
 
     /** The kind this handler runs; one handler per kind in a service. */

@@ -9,10 +9,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled         whether this instance runs the background loop (schedule, cancel and drain work either way)
  * @param pollInterval    the loop's pause after a round that found less than a full batch
- * @param batchSize       the most items one claim takes
+ * @param batchSize       the most items one round takes (claimed in waves of at most {@code concurrency}, so every
+ *                        claimed item starts within its lease)
  * @param concurrency     the most items of a round that run at once
  * @param lease           how long a claim holds its items; a claim whose runner died is taken again after it, and a
- *                        handler that runs longer fails
+ *                        handler that runs longer fails (a counted try)
  * @param maxAttempts     tries of an item before it is parked (state {@code failed})
  * @param retryBackoff    the wait after the first failed try; doubles with each further one
  * @param maxRetryBackoff the longest wait between two tries

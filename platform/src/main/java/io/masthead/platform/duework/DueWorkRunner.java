@@ -6,6 +6,7 @@ import io.masthead.platform.time.SiteTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.R2dbcException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,18 +34,23 @@ import reactor.core.publisher.Mono;
  * Runs due work: items whose due time is at or before their site's time ({@link SiteTime}).
  *
  * <ul>
- *   <li><b>Claim.</b> One statement takes up to {@code batch-size} due items in due order ({@code FOR UPDATE SKIP
- *       LOCKED}, so runners never wait for each other) and writes a lease on them (a fresh token, until the wall
- *       time plus {@code lease}). The site's time is computed in the statement from {@code site_clocks}; the wall
- *       time is the injected clock's, passed as a parameter.</li>
- *   <li><b>Run.</b> Each item in a transaction of its own: delete the item if it still carries this claim's token
- *       (otherwise it was moved or cancelled meanwhile: skipped), run its handler, count the site's activity (test
- *       sites with a clock; a drain counts once per group of items due at the same time), commit. So the handler's writes and the item's completion are atomic, and the handler
- *       may schedule the same (kind, key) again.</li>
+ *   <li><b>Claim.</b> In waves of at most {@code concurrency} items (up to {@code batch-size} a round), each with
+ *       two bounded index ranges ({@code FOR UPDATE SKIP LOCKED}, so runners never wait for each other), writing a
+ *       lease (a fresh token, until the wall time plus {@code lease}): live items and test items of sites without a
+ *       clock that are runnable at the wall time ({@code runnable_at}: due, retry and lease passed), then, for each
+ *       running site clock, that site's test items due at its time. The wall time is the injected clock's, passed
+ *       as a parameter. {@link #explainClaim} shows the plans.</li>
+ *   <li><b>Run.</b> Every item of a wave at once, each in a transaction of its own: (the loop, for a test item)
+ *       re-check that its site's clock is not frozen (else the item is given back for {@link #drain}); delete the
+ *       item if it still carries this claim's token (otherwise it was moved or cancelled meanwhile: skipped), run
+ *       its handler (at most {@code lease} long; a timeout is a failed try), count the site's activity (test sites
+ *       with a clock; a drain counts once per group of items due at the same time), commit. So the handler's
+ *       writes and the item's completion are atomic, and the handler may schedule the same (kind, key) again.</li>
  *   <li><b>Failure.</b> The transaction rolls back; the try is counted on the item with its error, and the item
  *       waits {@code retry-backoff} (doubling, at most {@code max-retry-backoff}, wall time) before its next try;
  *       after {@code max-attempts} tries it is parked (state {@code failed}) and stays, with its error, until an
- *       operator reschedules or deletes it. An item of a kind without a handler is parked at once.</li>
+ *       operator reschedules or deletes it. An item of a kind without a handler is parked at once. A lost deadlock
+ *       or serialization failure (SQLSTATE 40P01, 40001) is tried again after a second, no try counted.</li>
  *   <li><b>Crash.</b> Items claimed by a runner that died are claimed again once their lease ended.</li>
  *   <li><b>Test clocks.</b> The background loop leaves the items of a site whose clock is frozen (a test clock
  *       advancing): {@link #drain} runs them, in due order.</li>
@@ -52,14 +59,22 @@ import reactor.core.publisher.Mono;
  * <p>Meters: {@code masthead_due_work_pending} (pending items), {@code masthead_due_work_failed} (parked items),
  * {@code masthead_due_work_overdue_seconds} (how long the oldest due live item has waited),
  * {@code masthead_due_work_processed_total{kind,outcome}} (outcome {@code succeeded}, {@code retried},
- * {@code parked}, {@code skipped}).
+ * {@code parked}, {@code skipped}, {@code conflicted}).
  */
 public class DueWorkRunner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DueWorkRunner.class);
     private static final int MAX_ERROR_LENGTH = 4000;
-    private static final Duration STATS_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration STATS_INTERVAL = Duration.ofSeconds(10);
     private static final Duration ROUND_FAILURE_PAUSE = Duration.ofSeconds(5);
+    private static final Duration PENDING_STATS_INTERVAL = Duration.ofSeconds(60);
+    private static final Duration TABLE_RECHECK = Duration.ofSeconds(60);
+    /** A drain whose earliest item is claimed elsewhere or waits after a failure: pauses and tries again, a few times. */
+    private static final Duration DRAIN_BLOCKED_PAUSE = Duration.ofMillis(50);
+    private static final int DRAIN_BLOCKED_TRIES = 20;
+    /** The wait of an item whose try lost a deadlock or a serialization conflict (no try counted). */
+    static final Duration TRANSIENT_RETRY = Duration.ofSeconds(1);
+    private static final java.util.Set<String> TRANSIENT_SQL_STATES = java.util.Set.of("40P01", "40001");
 
     /** The time of a site's items, in the claim: the wall for live items and sites without a clock. */
     private static final String SITE_NOW = """
@@ -70,6 +85,36 @@ public class DueWorkRunner implements SmartLifecycle {
             d.state = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= :wall)
                 AND (d.retry_at IS NULL OR d.retry_at <= :wall)""";
     private static final String RETURNING = "RETURNING id, site_id, livemode, kind, key, due_at, payload, attempts";
+    /** (a) of the claim: live items and test items of sites without a clock, runnable at the wall time. */
+    private static final String WALL_RANGE_CLAIM = """
+            UPDATE due_work SET lease_token = :token, lease_until = :leaseUntil
+             WHERE id = ANY(ARRAY(
+                SELECT d.id FROM due_work d
+                 WHERE d.state = 'pending' AND d.runnable_at <= :wall
+                   AND (d.livemode OR NOT EXISTS (SELECT 1 FROM site_clocks c
+                                                   WHERE c.site_id = d.site_id))
+                 ORDER BY d.runnable_at, d.id
+                 LIMIT :limit
+                 FOR UPDATE OF d SKIP LOCKED))
+            {RETURNING}""";
+    /** (b) of the claim: for each running site clock, that site's test items due at its time. */
+    private static final String CLOCK_RANGE_CLAIM = """
+            UPDATE due_work SET lease_token = :token, lease_until = :leaseUntil
+             WHERE id = ANY(ARRAY(
+                SELECT x.id FROM site_clocks c
+                 CROSS JOIN LATERAL (
+                    SELECT d.id, d.due_at FROM due_work d
+                     WHERE d.site_id = c.site_id AND d.state = 'pending' AND NOT d.livemode
+                       AND d.due_at <= c.simulated_at
+                                       + GREATEST(:wall - c.set_at_wall, interval '0')
+                       AND {CLAIMABLE}
+                     ORDER BY d.due_at, d.id
+                     LIMIT :limit
+                     FOR UPDATE OF d SKIP LOCKED) x
+                 WHERE NOT c.frozen
+                 ORDER BY x.due_at, x.id
+                 LIMIT :limit))
+            {RETURNING}""";
 
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
@@ -85,6 +130,7 @@ public class DueWorkRunner implements SmartLifecycle {
     private final AtomicLong overdueMillis = new AtomicLong();
     private volatile Thread thread;
     private long lastStatsAt;
+    private long lastPendingStatsAt;
 
     public DueWorkRunner(DatabaseClient db, TransactionalOperator transactions, Collection<DueWorkHandler> handlers,
             SiteTime siteTime, SiteClocks siteClocks, Clock clock, DueWorkProperties properties, MeterRegistry meters) {
@@ -131,46 +177,81 @@ public class DueWorkRunner implements SmartLifecycle {
     /**
      * Runs every item of the site due at or before {@code upTo} (and the site's time: a test clock freezes the
      * site's time first), in due order: items due at the same time together (at most {@code concurrency} at once),
-     * each due time after the one before, including items the handlers add, until none is due. Items claimed
-     * elsewhere and items waiting after a failed try are left (see {@link #pending}).
+     * each due time after the one before, including items the handlers add, until none is due. Test-mode items only.
+     * When the earliest due items are claimed elsewhere, running or waiting after a failed try, no later item runs:
+     * the drain tries again for a moment, then returns, and {@link #pending} counts them (the caller is not quiet).
      *
      * @return how many items ran to completion
      */
     public Mono<Integer> drain(String siteId, Instant upTo) {
+        AtomicInteger blockedTries = new AtomicInteger();
         return Mono.defer(() -> claimEarliestOfSite(siteId, upTo)
-                        .flatMap(items -> items.isEmpty() ? Mono.just(Optional.<Integer>empty())
-                                : siteTime.now(siteId, items.items().get(0).livemode())
+                        .flatMap(items -> {
+                            if (!items.isEmpty()) {
+                                blockedTries.set(0);
+                                return siteTime.now(siteId, false)
                                         .flatMap(siteNow -> runAll(items, false, siteNow))
                                         .flatMap(succeeded -> siteClocks.countActivity(siteId, succeeded)
-                                                .thenReturn(Optional.of(succeeded)))))
+                                                .thenReturn(Optional.of(succeeded)));
+                            }
+                            // nothing claimable: done, unless the earliest due item is claimed elsewhere, running
+                            // or waiting after a failed try; then it must run first (due order): wait briefly for
+                            // it, then leave it to the caller (pending() counts it: not quiet)
+                            return earliestDueOfSite(siteId, upTo).flatMap(earliest -> earliest.isEmpty()
+                                    || blockedTries.incrementAndGet() > DRAIN_BLOCKED_TRIES
+                                    ? Mono.just(Optional.<Integer>empty())
+                                    : Mono.delay(DRAIN_BLOCKED_PAUSE).thenReturn(Optional.of(0)));
+                        }))
                 .repeat()
                 .takeWhile(Optional::isPresent)
                 .map(Optional::get)
                 .reduce(0, Integer::sum);
     }
 
-    /** The earliest due time of the site's pending items (claimed ones and ones waiting after a failure included). */
+    /**
+     * The earliest due time of the site's test-mode items (live items never concern a test clock), claimed ones and
+     * ones waiting after a failure included; parked items excluded.
+     */
     public Mono<Optional<Instant>> nextDue(String siteId) {
-        return db.sql("SELECT min(due_at) AS next FROM due_work WHERE site_id = :site AND state = 'pending'")
+        return db.sql("""
+                        SELECT min(due_at) AS next FROM due_work
+                         WHERE site_id = :site AND state = 'pending' AND NOT livemode""")
                 .bind("site", siteId)
                 .map(row -> Optional.ofNullable(Rows.instant(row, "next")))
                 .one();
     }
 
-    /** The site's items due at or before {@code upTo} not yet done: pending, claimed or waiting after a failure. */
+    /**
+     * The site's test-mode items due at or before {@code upTo} not yet done: pending, claimed (also by the
+     * background loop), running or waiting after a failure. Live items never count.
+     */
     public Mono<Long> pending(String siteId, Instant upTo) {
         return db.sql("""
                         SELECT count(*) AS n FROM due_work
-                         WHERE site_id = :site AND state = 'pending' AND due_at <= :upTo""")
+                         WHERE site_id = :site AND state = 'pending' AND NOT livemode AND due_at <= :upTo""")
                 .bind("site", siteId).bind("upTo", Rows.timestamp(upTo))
                 .map(row -> row.get("n", Long.class)).one();
+    }
+
+    /** The earliest due time of the site's pending test-mode items due at or before upTo and the site's time. */
+    private Mono<Optional<Instant>> earliestDueOfSite(String siteId, Instant upTo) {
+        return Mono.defer(() -> db.sql(sql("""
+                        SELECT min(d.due_at) AS next FROM due_work d
+                         WHERE d.site_id = :site AND d.state = 'pending' AND NOT d.livemode
+                           AND d.due_at <= LEAST(:upTo, COALESCE((SELECT {SITE_NOW}
+                                                                   FROM site_clocks c WHERE c.site_id = :site), :wall))"""))
+                .bind("site", siteId).bind("upTo", Rows.timestamp(upTo)).bind("wall", Rows.timestamp(wall()))
+                .map(row -> Optional.ofNullable(Rows.instant(row, "next")))
+                .one());
     }
 
     private record Round(int claimed, int succeeded) {
     }
 
     private enum Outcome {
-        SUCCEEDED, RETRIED, PARKED, SKIPPED;
+        SUCCEEDED, RETRIED, PARKED, SKIPPED, CONFLICTED,
+        /** internal: the background loop found the item's site frozen (counted as skipped) */
+        LEFT;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -183,9 +264,27 @@ public class DueWorkRunner implements SmartLifecycle {
         }
     }
 
+    /**
+     * Claims and runs waves of at most {@code concurrency} items until {@code batch-size} items were claimed or a
+     * wave found fewer than it asked for. Every item of a wave starts at once, so its lease (from the claim) covers
+     * its start; once started, the item's row is locked by its own transaction (the guarded DELETE) until it ends.
+     */
     private Mono<Round> round() {
-        return claimDue().flatMap(claim -> claim.isEmpty() ? Mono.just(new Round(0, 0))
-                : runAll(claim, true, null).map(succeeded -> new Round(claim.items().size(), succeeded)));
+        int wave = Math.min(properties.batchSize(), properties.concurrency());
+        return Mono.defer(() -> {
+            AtomicInteger claimed = new AtomicInteger();
+            AtomicInteger succeeded = new AtomicInteger();
+            return Mono.defer(() -> claimDue(Math.min(wave, properties.batchSize() - claimed.get())))
+                    .flatMap(claim -> claim.isEmpty() ? Mono.just(0)
+                            : runAll(claim, true, null).map(ran -> {
+                                claimed.addAndGet(claim.items().size());
+                                succeeded.addAndGet(ran);
+                                return claim.items().size();
+                            }))
+                    .repeat()
+                    .takeWhile(n -> n == wave && claimed.get() < properties.batchSize())
+                    .then(Mono.fromSupplier(() -> new Round(claimed.get(), succeeded.get())));
+        });
     }
 
     /**
@@ -203,26 +302,46 @@ public class DueWorkRunner implements SmartLifecycle {
                 .map(Long::intValue);
     }
 
-    private Mono<Claim> claimDue() {
+    /**
+     * Two bounded index ranges, so the claim reads about as many rows as it takes whatever lies in the future:
+     * (a) live items and test items of sites without a clock, runnable ({@code runnable_at}: due, retry and lease
+     * passed) at the wall time, in that order; (b) for each running site clock, that site's test items due at its
+     * time, in due order. Items of frozen sites are left to {@link #drain}.
+     */
+    private Mono<Claim> claimDue(int limit) {
         return Mono.defer(() -> {
             Instant wall = wall();
             UUID token = UUID.randomUUID();
-            return claim(token, db.sql(sql("""
-                            UPDATE due_work SET lease_token = :token, lease_until = :leaseUntil
-                             WHERE id = ANY(ARRAY(
-                                SELECT d.id FROM due_work d
-                                  LEFT JOIN site_clocks c ON c.site_id = d.site_id AND NOT d.livemode
-                                 WHERE d.due_at <= (SELECT GREATEST(:wall, max(s.simulated_at
-                                                              + GREATEST(:wall - s.set_at_wall, interval '0')))
-                                                      FROM site_clocks s WHERE NOT s.frozen)
-                                   AND {CLAIMABLE}
-                                   AND (c.site_id IS NULL OR NOT c.frozen)
-                                   AND d.due_at <= {SITE_NOW}
-                                 ORDER BY d.due_at, d.id
-                                 LIMIT :limit
-                                 FOR UPDATE OF d SKIP LOCKED))
-                            {RETURNING}""")), wall);
+            Mono<Claim> wallRange = claim(token, db.sql(sql(WALL_RANGE_CLAIM)), wall, limit);
+            return wallRange.flatMap(a -> a.items().size() >= limit ? Mono.just(a)
+                    : claim(token, db.sql(sql(CLOCK_RANGE_CLAIM)), wall, limit - a.items().size())
+                            .map(b -> {
+                                List<DueItem> both = new ArrayList<>(a.items());
+                                both.addAll(b.items());
+                                return new Claim(token, List.copyOf(both));
+                            }));
         });
+    }
+
+    /**
+     * The plans of the background claim's two statements as they run now ({@code EXPLAIN (ANALYZE, BUFFERS)}, in a
+     * transaction that is rolled back, so nothing is claimed): an operator's check that a claim reads about as
+     * many rows as it takes.
+     */
+    public Mono<String> explainClaim() {
+        int limit = Math.min(properties.batchSize(), properties.concurrency());
+        return transactions.execute(status -> {
+            status.setRollbackOnly();
+            Instant wall = wall();
+            return Flux.just(WALL_RANGE_CLAIM, CLOCK_RANGE_CLAIM)
+                    .concatMap(statement -> db.sql("EXPLAIN (ANALYZE, BUFFERS) " + sql(statement))
+                            .bind("token", UUID.randomUUID())
+                            .bind("wall", Rows.timestamp(wall))
+                            .bind("leaseUntil", Rows.timestamp(wall.plus(properties.lease())))
+                            .bind("limit", limit)
+                            .map(row -> row.get(0, String.class)).all()
+                            .collectList().map(lines -> String.join("\n", lines)));
+        }).collectList().map(plans -> String.join("\n\n", plans));
     }
 
     private Mono<Claim> claimEarliestOfSite(String siteId, Instant upTo) {
@@ -235,18 +354,21 @@ public class DueWorkRunner implements SmartLifecycle {
                                                                 FROM site_clocks c WHERE c.site_id = :site), :wall)) AS t
                             ), earliest AS (
                                 SELECT min(d.due_at) AS due_at FROM due_work d, bound
-                                 WHERE d.site_id = :site AND d.due_at <= bound.t AND {CLAIMABLE}
+                                 WHERE d.site_id = :site AND d.state = 'pending' AND NOT d.livemode
+                                   AND d.due_at <= bound.t
                             )
                             UPDATE due_work SET lease_token = :token, lease_until = :leaseUntil
                              WHERE id = ANY(ARRAY(
                                 SELECT d.id FROM due_work d, earliest
-                                 WHERE d.site_id = :site AND d.due_at = earliest.due_at AND {CLAIMABLE}
+                                 WHERE d.site_id = :site AND NOT d.livemode AND d.due_at = earliest.due_at
+                                   AND {CLAIMABLE}
                                  ORDER BY d.id
                                  LIMIT :limit
                                  FOR UPDATE OF d SKIP LOCKED))
                             {RETURNING}"""))
                     .bind("site", siteId)
-                    .bind("upTo", Rows.timestamp(upTo)), wall);
+                    .bind("upTo", Rows.timestamp(upTo)), wall,
+                    Math.min(properties.batchSize(), properties.concurrency()));
         });
     }
 
@@ -255,12 +377,12 @@ public class DueWorkRunner implements SmartLifecycle {
                 .replace("{RETURNING}", RETURNING);
     }
 
-    private Mono<Claim> claim(UUID token, DatabaseClient.GenericExecuteSpec statement, Instant wall) {
+    private Mono<Claim> claim(UUID token, DatabaseClient.GenericExecuteSpec statement, Instant wall, int limit) {
         return statement
                 .bind("token", token)
                 .bind("wall", Rows.timestamp(wall))
                 .bind("leaseUntil", Rows.timestamp(wall.plus(properties.lease())))
-                .bind("limit", properties.batchSize())
+                .bind("limit", limit)
                 .map(row -> new DueItem(row.get("id", Long.class), row.get("site_id", String.class),
                         Boolean.TRUE.equals(row.get("livemode", Boolean.class)), row.get("kind", String.class),
                         row.get("key", String.class), Rows.instant(row, "due_at"), row.get("payload", String.class),
@@ -280,23 +402,68 @@ public class DueWorkRunner implements SmartLifecycle {
             return park(item, token, "no due-work handler of kind '" + item.kind() + "' in this service (kinds: "
                     + new java.util.TreeSet<>(handlers.keySet()) + ")");
         }
-        Mono<Boolean> work = db.sql("DELETE FROM due_work WHERE id = :id AND lease_token = :token")
+        // the background loop (countActivity) re-checks, in the item's transaction, that the site's clock is not
+        // frozen: a test clock that froze the site after the claim runs the item itself (drain), in due order
+        Mono<Boolean> siteFrozen = !countActivity || item.livemode() ? Mono.just(false)
+                : db.sql("SELECT frozen FROM site_clocks WHERE site_id = :site").bind("site", item.siteId())
+                        .map(row -> Boolean.TRUE.equals(row.get("frozen", Boolean.class))).one()
+                        .defaultIfEmpty(false);
+        Mono<Outcome> work = siteFrozen.flatMap(frozen -> frozen ? Mono.just(Outcome.LEFT)
+                : db.sql("DELETE FROM due_work WHERE id = :id AND lease_token = :token")
                 .bind("id", item.id()).bind("token", token)
                 .fetch().rowsUpdated()
-                .flatMap(deleted -> deleted == 0 ? Mono.just(false)
+                .flatMap(deleted -> deleted == 0 ? Mono.just(Outcome.SKIPPED)
                         : (siteNow != null ? Mono.just(siteNow) : siteTime.now(item.siteId(), item.livemode()))
                                 .flatMap(now -> Mono.defer(() -> handler.handle(item, later(now, item.dueAt())))
                                         .timeout(properties.lease()))
                                 .then(item.livemode() || !countActivity ? Mono.empty()
                                         : siteClocks.countActivity(item.siteId(), 1))
-                                .thenReturn(true));
+                                .thenReturn(Outcome.SUCCEEDED)));
         return transactions.transactional(work)
-                .map(done -> done ? Outcome.SUCCEEDED : Outcome.SKIPPED)
+                .flatMap(outcome -> outcome == Outcome.LEFT ? unclaim(item, token) : Mono.just(outcome))
                 .onErrorResume(error -> failed(item, token, error))
                 .doOnNext(outcome -> count(item, outcome));
     }
 
+    /** Gives a claimed item back (no try counted): its site was frozen after the claim. */
+    private Mono<Outcome> unclaim(DueItem item, UUID token) {
+        return db.sql("""
+                        UPDATE due_work SET lease_token = NULL, lease_until = NULL
+                         WHERE id = :id AND lease_token = :token""")
+                .bind("id", item.id()).bind("token", token)
+                .fetch().rowsUpdated().thenReturn(Outcome.SKIPPED);
+    }
+
+    /** A deadlock or serialization failure (SQLSTATE 40P01, 40001) anywhere in the error's causes. */
+    static boolean isTransient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException r2dbc && TRANSIENT_SQL_STATES.contains(r2dbc.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Mono<Outcome> failed(DueItem item, UUID token, Throwable error) {
+        if (isTransient(error)) {
+            // lost a deadlock or a serialization conflict: no fault of the item; tried again shortly, no try counted
+            Instant retryAt = wall().plus(TRANSIENT_RETRY);
+            return db.sql("""
+                            UPDATE due_work SET last_error = :error, retry_at = :retryAt,
+                                                lease_token = NULL, lease_until = NULL
+                             WHERE id = :id AND lease_token = :token""")
+                    .bind("error", describe(error)).bind("retryAt", Rows.timestamp(retryAt))
+                    .bind("id", item.id()).bind("token", token)
+                    .fetch().rowsUpdated()
+                    .map(updated -> {
+                        if (updated == 0) {
+                            return Outcome.SKIPPED;
+                        }
+                        log.info("Due item {} ({} {} of site {}) lost a lock conflict, tried again at {}: {}",
+                                item.id(), item.kind(), item.key(), item.siteId(), retryAt, describe(error));
+                        return Outcome.CONFLICTED;
+                    });
+        }
         int tries = item.attempts() + 1;
         boolean park = tries >= properties.maxAttempts();
         String text = describe(error);
@@ -370,17 +537,27 @@ public class DueWorkRunner implements SmartLifecycle {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** Refreshes the gauges from the table (the loop does it every few seconds). */
+    /** Refreshes every gauge from the table. */
     public Mono<Void> refreshStats() {
+        return refreshCheapStats().then(refreshPendingCount());
+    }
+
+    /**
+     * The parked count and the overdue time, from partial indexes: the parked items ({@code due_work_parked}) and
+     * the front of the runnable range ({@code due_work_runnable}); the loop does it every few seconds. The overdue
+     * time is how long the oldest runnable live item has waited since it could run (its due time, or the end of its
+     * retry wait).
+     */
+    private Mono<Void> refreshCheapStats() {
         return Mono.defer(() -> {
             Instant wall = wall();
             return db.sql("""
-                            SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
-                                   count(*) FILTER (WHERE state = 'failed') AS failed,
-                                   min(due_at) FILTER (WHERE state = 'pending' AND livemode) AS oldest
-                              FROM due_work""")
+                            SELECT (SELECT count(*) FROM due_work WHERE state = 'failed') AS failed,
+                                   (SELECT runnable_at FROM due_work
+                                     WHERE state = 'pending' AND livemode AND runnable_at <= :wall
+                                     ORDER BY runnable_at, id LIMIT 1) AS oldest""")
+                    .bind("wall", Rows.timestamp(wall))
                     .map(row -> {
-                        pendingItems.set(row.get("pending", Long.class));
                         failedItems.set(row.get("failed", Long.class));
                         Instant oldest = Rows.instant(row, "oldest");
                         overdueMillis.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, wall).toMillis()));
@@ -388,6 +565,13 @@ public class DueWorkRunner implements SmartLifecycle {
                     })
                     .one().then();
         });
+    }
+
+    /** The pending count reads every pending item's index entry: the loop does it once a minute. */
+    private Mono<Void> refreshPendingCount() {
+        return db.sql("SELECT count(*) AS pending FROM due_work WHERE state = 'pending'")
+                .map(row -> row.get("pending", Long.class)).one()
+                .doOnNext(pendingItems::set).then();
     }
 
     // --- the background loop
@@ -404,9 +588,12 @@ public class DueWorkRunner implements SmartLifecycle {
         if (running.compareAndSet(true, false)) {
             Thread t = thread;
             if (t != null) {
-                t.interrupt();
                 try {
-                    t.join(10_000);
+                    // let the round in flight finish (its items commit or count their try), then interrupt a pause
+                    if (!t.join(Duration.ofSeconds(10))) {
+                        t.interrupt();
+                        t.join(Duration.ofSeconds(5));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -420,12 +607,18 @@ public class DueWorkRunner implements SmartLifecycle {
     }
 
     private void loop() {
-        if (!tablePresent()) {
-            log.info("No due_work table in this database: the due-work loop does not run");
-            running.set(false);
-            return;
+        boolean told = false;
+        while (running.get() && !tablePresent()) {
+            if (!told) {
+                log.info("No due_work table in this database (yet): the due-work loop checks again every {}",
+                        TABLE_RECHECK);
+                told = true;
+            }
+            sleep(TABLE_RECHECK);
         }
-        Duration roundTimeout = properties.lease().multipliedBy(2);
+        // a round runs waves of items, each item at most a lease long: the timeout only guards against a hang
+        long waves = (properties.batchSize() + properties.concurrency() - 1) / properties.concurrency();
+        Duration roundTimeout = properties.lease().multipliedBy(waves + 1).plus(Duration.ofMinutes(1));
         while (running.get()) {
             try {
                 Round round = round().block(roundTimeout);
@@ -461,11 +654,15 @@ public class DueWorkRunner implements SmartLifecycle {
 
     private void refreshStatsIfDue() {
         long now = System.nanoTime();
-        if (now - lastStatsAt < STATS_INTERVAL.toNanos()) {
+        if (lastStatsAt != 0 && now - lastStatsAt < STATS_INTERVAL.toNanos()) {
             return;
         }
         lastStatsAt = now;
-        refreshStats().block(Duration.ofSeconds(30));
+        refreshCheapStats().block(Duration.ofSeconds(30));
+        if (lastPendingStatsAt == 0 || now - lastPendingStatsAt >= PENDING_STATS_INTERVAL.toNanos()) {
+            lastPendingStatsAt = now;
+            refreshPendingCount().block(Duration.ofSeconds(30));
+        }
     }
 
     private static void sleep(Duration d) {

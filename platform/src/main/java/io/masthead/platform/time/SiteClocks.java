@@ -57,9 +57,23 @@ public class SiteClocks {
                 .map(row -> row.get("activity", Long.class)).one().defaultIfEmpty(0L);
     }
 
-    /** Outbox rows of the site not yet published (the relay deletes a row once Kafka acknowledged it). */
+    /**
+     * Test-mode events of the site not yet published: rows in the outbox (the relay deletes a row once Kafka
+     * acknowledged it) and rows parked in {@code outbox_parked} (they will not be published until an operator
+     * releases them, so a test clock must not call the site quiet while there are any; {@link #outboxParked} tells
+     * them apart). Live events never count (the outbox keeps no site for them).
+     */
     public Mono<Long> outboxPending(String siteId) {
-        return db.sql("SELECT count(*) AS n FROM outbox WHERE site_id = :site").bind("site", siteId)
+        return db.sql("""
+                        SELECT (SELECT count(*) FROM outbox WHERE site_id = :site)
+                             + (SELECT count(*) FROM outbox_parked WHERE site_id = :site) AS n""")
+                .bind("site", siteId)
+                .map(row -> row.get("n", Long.class)).one();
+    }
+
+    /** Test-mode events of the site parked in {@code outbox_parked} (included in {@link #outboxPending}). */
+    public Mono<Long> outboxParked(String siteId) {
+        return db.sql("SELECT count(*) AS n FROM outbox_parked WHERE site_id = :site").bind("site", siteId)
                 .map(row -> row.get("n", Long.class)).one();
     }
 

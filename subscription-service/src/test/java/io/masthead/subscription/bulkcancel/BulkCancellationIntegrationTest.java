@@ -91,7 +91,8 @@ class BulkCancellationIntegrationTest extends SubscriptionIntegrationSupport {
         assertThat(count(site, "status = 'canceled'")).isEqualTo(3);
         assertThat(canceledEvents(site)).hasSize(3);
 
-        // the run: a batch whose transaction fails (a crash) leaves nothing; the stored cursor resumes the job
+        // the run: a crash after a batch committed (the item's own transaction fails, so the item stays) resumes
+        // from the stored cursor; running the same item again never cancels a subscription twice
         String run = start(site, Map.of("scope", Map.of("plan", target), "effective", "immediately"))
                 .get("id").toString();
         var item = dueWork.find(BulkCancellationService.KIND, run).block().item();
@@ -100,18 +101,18 @@ class BulkCancellationIntegrationTest extends SubscriptionIntegrationSupport {
         try {
             transaction.transactional(crashing).block();
         } catch (IllegalStateException expected) {
-            // rolled back
+            // the item's transaction rolled back; the batch had committed
         }
-        assertThat(job(site, run)).containsEntry("status", "pending").containsEntry("canceled", 0);
-        assertThat(count(site, "status = 'canceled'")).isEqualTo(3);
-
-        transaction.transactional(bulk.handle(item, now)).block(); // one batch commits
         Map<String, Object> partial = job(site, run);
         assertThat(partial).containsEntry("status", "running").containsEntry("matched", 1000);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> partialReport = (Map<String, Object>) partial.get("report");
-        assertThat(partialReport).containsEntry("processed", BulkCancellationService.BATCH_SIZE);
+        assertThat((Map<String, Object>) partial.get("report"))
+                .containsEntry("processed", BulkCancellationService.BATCH_SIZE);
         assertThat(count(site, "status = 'canceled'")).isEqualTo(3 + ((Number) partial.get("canceled")).longValue());
+        assertThat(dueWork.find(BulkCancellationService.KIND, run).blockOptional()).isPresent();
+
+        transaction.transactional(bulk.handle(item, now)).block(); // the same item again: the next batch
+        assertThat((Map<String, Object>) job(site, run).get("report"))
+                .containsEntry("processed", 2 * BulkCancellationService.BATCH_SIZE);
 
         drain(site);
         Map<String, Object> done = job(site, run);
@@ -175,6 +176,47 @@ class BulkCancellationIntegrationTest extends SubscriptionIntegrationSupport {
         advance(site, date.plusSeconds(1));
         assertThat(job(site, dated)).containsEntry("status", "succeeded").containsEntry("canceled", 3);
         assertThat(count(site, "status = 'canceled' AND ended_at = '" + date + "'")).isEqualTo(3);
+    }
+
+    @Autowired
+    io.masthead.platform.duework.DueWorkProperties dueWorkProperties;
+
+    @Test
+    void aBatchThatKeepsFailingFailsTheJobOnItsLastTryWithTheReason() {
+        String site = newSite();
+        freezeClock(site);
+        String plan = monthlyPlan(site);
+        String customer = customer(site, "Fail", "fail@example.com");
+        for (int i = 0; i < 3; i++) {
+            subscribe(site, Map.of("customer", customer, "plan", plan));
+        }
+        String id = start(site, Map.of("scope", Map.of("all", true), "effective", "immediately")).get("id").toString();
+        var item = dueWork.find(BulkCancellationService.KIND, id).block().item();
+        Instant now = siteTime.now(site, false).block();
+        String function = "refuse_" + site;
+        db.sql("CREATE FUNCTION " + function + "() RETURNS trigger AS $$ BEGIN IF NEW.site_id = '" + site
+                + "' THEN RAISE EXCEPTION 'subscriptions of this site refuse every change'; END IF; RETURN NEW; "
+                + "END $$ LANGUAGE plpgsql").then().block();
+        db.sql("CREATE TRIGGER " + function + " BEFORE UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION "
+                + function + "()").then().block();
+        try {
+            // an early try fails and will be retried: the job is untouched
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> transaction.transactional(bulk.handle(item, now))
+                    .block()).hasMessageContaining("refuse every change");
+            assertThat(job(site, id)).containsEntry("status", "pending");
+            // the last try fails the job with the reason
+            var last = new io.masthead.platform.duework.DueItem(item.id(), item.siteId(), item.livemode(),
+                    item.kind(), item.key(), item.dueAt(), item.payload(), dueWorkProperties.maxAttempts() - 1);
+            transaction.transactional(bulk.handle(last, now)).block();
+        } finally {
+            db.sql("DROP TRIGGER " + function + " ON subscriptions").then().block();
+            db.sql("DROP FUNCTION " + function + "()").then().block();
+        }
+        Map<String, Object> failed = job(site, id);
+        assertThat(failed).containsEntry("status", "failed").containsEntry("canceled", 0);
+        assertThat(failed.get("completed_at")).isNotNull();
+        assertThat(((Map<?, ?>) failed.get("report")).get("failure").toString()).contains("refuse every change");
+        assertThat(count(site, "status = 'active'")).isEqualTo(3);
     }
 
     @Test

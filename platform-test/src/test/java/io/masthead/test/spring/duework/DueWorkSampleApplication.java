@@ -12,6 +12,7 @@ import java.time.Period;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAmount;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.ApplicationRunner;
@@ -69,10 +70,16 @@ public class DueWorkSampleApplication {
     /**
      * {@code sample.record}: logs the run. Payload {@code every=<ISO period or duration>} schedules the same item
      * again that much after its due time; {@code child=<amount>} schedules the item {@code <key>/child} that much
-     * after it; {@code move=<key>} moves the item {@code <key>} of its kind to a day after its own due time.
+     * after it; {@code move=<key>} moves the item {@code <key>} of its kind to a day after its own due time;
+     * {@code deadlock=<n>} fails its first n runs with a real SQLSTATE 40P01 from the database (a lost deadlock);
+     * {@code gate} schedules itself again a day later, then waits until {@link #GATE} completes (a handler still
+     * running while something else happens), telling {@link #GATE_ENTERED}.
      */
     @Component
     static class RecordingHandler implements DueWorkHandler {
+        public static volatile CompletableFuture<Void> GATE = new CompletableFuture<>();
+        public static volatile CompletableFuture<Void> GATE_ENTERED = new CompletableFuture<>();
+        private static final Map<String, AtomicInteger> DEADLOCKS = new ConcurrentHashMap<>();
         private final DatabaseClient db;
         private final DueWork dueWork;
 
@@ -99,6 +106,17 @@ public class DueWorkSampleApplication {
             } else if (payload != null && payload.startsWith("child=")) {
                 next = dueWork.schedule(item.siteId(), item.livemode(), item.kind(), item.key() + "/child",
                         item.dueAt().plus(amount(payload.substring(6))), null);
+            } else if (payload != null && payload.startsWith("deadlock=")) {
+                int times = Integer.parseInt(payload.substring(9));
+                AtomicInteger runs = DEADLOCKS.computeIfAbsent(item.key(), k -> new AtomicInteger());
+                next = Mono.defer(() -> runs.incrementAndGet() > times ? Mono.empty()
+                        : db.sql("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected (sample)' USING ERRCODE = '40P01'; "
+                                + "END $$").then());
+            } else if ("gate".equals(payload)) {
+                next = dueWork.schedule(item.siteId(), item.livemode(), item.kind(), item.key(),
+                        item.dueAt().plus(Duration.ofDays(1)), payload)
+                        .then(Mono.fromRunnable(() -> GATE_ENTERED.complete(null)))
+                        .then(Mono.defer(() -> Mono.fromFuture(GATE)));
             }
             return log(db, item, siteNow).then(next);
         }

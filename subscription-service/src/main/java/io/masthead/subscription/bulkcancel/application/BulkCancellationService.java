@@ -2,6 +2,7 @@ package io.masthead.subscription.bulkcancel.application;
 
 import io.masthead.platform.duework.DueItem;
 import io.masthead.platform.duework.DueWork;
+import io.masthead.platform.duework.DueWorkProperties;
 import io.masthead.platform.duework.DueWorkHandler;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.security.Caller;
@@ -18,7 +19,10 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,6 +32,10 @@ import reactor.core.publisher.Mono;
  * counts and cursor, and the next batch's item commit together. A crash loses at most the batch in flight, which runs
  * again from the stored cursor; a subscription already ended or already canceling is skipped, so nothing is canceled
  * twice.
+ *
+ * <p>A batch runs in a transaction of its own inside the item's: when it fails on the item's last try, its work rolls
+ * back and the item's transaction (still sound) marks the job {@code failed} with the error, instead of the item being
+ * parked with the job forever {@code running}.
  */
 @Service
 public class BulkCancellationService implements DueWorkHandler {
@@ -41,15 +49,21 @@ public class BulkCancellationService implements DueWorkHandler {
     private final SubscriptionService subscriptions;
     private final DueWork dueWork;
     private final TransactionalOperator transaction;
+    private final TransactionalOperator ownTransaction;
+    private final int maxAttempts;
     private final SiteTime siteTime;
     private final Clock clock;
 
     public BulkCancellationService(BulkCancellationRepository jobs, SubscriptionService subscriptions,
-            DueWork dueWork, TransactionalOperator transaction, SiteTime siteTime, Clock clock) {
+            DueWork dueWork, TransactionalOperator transaction, ReactiveTransactionManager transactions,
+            DueWorkProperties dueWorkProperties, SiteTime siteTime, Clock clock) {
         this.jobs = jobs;
         this.subscriptions = subscriptions;
         this.dueWork = dueWork;
         this.transaction = transaction;
+        this.ownTransaction = TransactionalOperator.create(transactions,
+                new DefaultTransactionDefinition(TransactionDefinition.PROPAGATION_REQUIRES_NEW));
+        this.maxAttempts = dueWorkProperties.maxAttempts();
         this.siteTime = siteTime;
         this.clock = clock;
     }
@@ -85,9 +99,29 @@ public class BulkCancellationService implements DueWorkHandler {
         return KIND;
     }
 
-    /** One batch of a job, in the transaction that completes its item. */
+    /** One batch of a job, in the transaction that completes its item (the batch itself in one of its own). */
     @Override
     public Mono<Void> handle(DueItem item, Instant siteNow) {
+        // the next batch's item is written by the item's transaction: it replaces the item this one deleted
+        Mono<Void> batch = ownTransaction.transactional(runBatch(item, siteNow))
+                .flatMap(job -> job.isFinished() ? Mono.<Void>empty()
+                        : dueWork.schedule(job.siteId(), job.livemode(), KIND, job.id(), siteNow, null));
+        return batch.onErrorResume(error -> {
+            if (item.attempts() + 1 < maxAttempts) {
+                return Mono.error(error);
+            }
+            Throwable cause = org.springframework.core.NestedExceptionUtils.getMostSpecificCause(error);
+            String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            log.error("Bulk cancellation {} of site {} failed after {} tries: {}", item.key(), item.siteId(),
+                    item.attempts() + 1, reason);
+            return jobs.findForUpdate(item.siteId(), item.key())
+                    .flatMap(job -> jobs.update(job.failed(reason.length() > 1000 ? reason.substring(0, 1000)
+                            : reason, siteNow)));
+        });
+    }
+
+    /** The batch and the job's progress; the job after it (empty when it had finished already). */
+    private Mono<BulkCancellation> runBatch(DueItem item, Instant siteNow) {
         return jobs.findForUpdate(item.siteId(), item.key())
                 .filter(job -> !job.isFinished())
                 .flatMap(job -> job.status() == BulkCancellation.Status.PENDING
@@ -97,7 +131,7 @@ public class BulkCancellationService implements DueWorkHandler {
                 .flatMap(job -> batch(job, siteNow));
     }
 
-    private Mono<Void> batch(BulkCancellation job, Instant now) {
+    private Mono<BulkCancellation> batch(BulkCancellation job, Instant now) {
         return subscriptions.idsInScope(job.siteId(), job.scope().filter(), job.cursor(), BATCH_SIZE).collectList()
                 .flatMap(ids -> Flux.fromIterable(ids)
                         .concatMap(id -> subscriptions.cancelInBulk(job.siteId(), id, job.cancelsAtPeriodEnd(),
@@ -106,13 +140,11 @@ public class BulkCancellationService implements DueWorkHandler {
                         .map(outcomes -> tally(ids, outcomes)))
                 .flatMap(batch -> {
                     BulkCancellation after = job.after(batch, now);
-                    Mono<Void> next = after.isFinished() ? Mono.empty()
-                            : dueWork.schedule(job.siteId(), job.livemode(), KIND, job.id(), now, null);
                     if (after.isFinished()) {
                         log.info("Bulk cancellation {} of site {} {}: {}", job.id(), job.siteId(),
                                 after.status().wireName(), after.report());
                     }
-                    return jobs.update(after).then(next);
+                    return jobs.update(after).thenReturn(after);
                 });
     }
 

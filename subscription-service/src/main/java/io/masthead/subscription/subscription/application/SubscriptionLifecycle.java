@@ -28,6 +28,11 @@ public class SubscriptionLifecycle {
      * @param announceTrial whether to schedule the trial_will_end notice (on entering a trial, or creation with one)
      */
     public Mono<Void> align(Subscription s, String handledKind, boolean announceTrial) {
+        return align(s, handledKind, announceTrial, false);
+    }
+
+    /** {@link #align}; {@code fresh}: the subscription was just created and has no items to remove. */
+    public Mono<Void> align(Subscription s, String handledKind, boolean announceTrial, boolean fresh) {
         Map<String, Instant> wanted = Lifecycle.dueItems(s);
         Flux<Void> stateItems = Flux.fromIterable(java.util.List.of(Lifecycle.START, Lifecycle.TRIAL_END,
                         Lifecycle.PERIOD_END))
@@ -36,11 +41,12 @@ public class SubscriptionLifecycle {
                     if (at != null) {
                         return dueWork.schedule(s.siteId(), s.livemode(), kind, s.id(), at, null);
                     }
-                    return kind.equals(handledKind) ? Mono.<Void>empty() : dueWork.cancel(kind, s.id()).then();
+                    return kind.equals(handledKind) || fresh ? Mono.<Void>empty()
+                            : dueWork.cancel(kind, s.id()).then();
                 });
         Mono<Void> notice;
         if (!Lifecycle.needsTrialNotice(s)) {
-            notice = Lifecycle.TRIAL_WILL_END.equals(handledKind) ? Mono.empty()
+            notice = Lifecycle.TRIAL_WILL_END.equals(handledKind) || fresh ? Mono.empty()
                     : dueWork.cancel(Lifecycle.TRIAL_WILL_END, s.id()).then();
         } else if (announceTrial) {
             notice = dueWork.schedule(s.siteId(), s.livemode(), Lifecycle.TRIAL_WILL_END, s.id(), s.trialWillEndAt(),

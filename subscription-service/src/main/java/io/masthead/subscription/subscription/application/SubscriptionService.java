@@ -170,7 +170,7 @@ public class SubscriptionService {
                 : s.status() == SubscriptionStatus.ACTIVE ? "initial" : null;
         return subscriptions.insert(s)
                 .then(kind == null ? Mono.empty() : subscriptions.insertPeriod(s, s.currentPeriod(), kind, now))
-                .then(lifecycle.align(s, null, true));
+                .then(lifecycle.align(s, null, true, true));
     }
 
     // ---- reads --------------------------------------------------------------------------------------------------
