@@ -94,10 +94,10 @@ class ApiFuzzTest {
                 () -> platform.createSite("Fuzz site " + UUID.randomUUID()), Engines.THREAD_PER_TASK);
         PlatformUnderTest.Site other = platform.createSite("Fuzz other site " + UUID.randomUUID());
         PlatformUnderTest.Site own = ownSite.join();
-        new ObjectsOfASite(other.secretKey()).create(receiverUrl);
-        new ObjectsOfASite(own.secretKey()).create(receiverUrl);
-        Map<String, List<String>> foreignIds = idsOfEveryCollection(other.secretKey());
-        Map<String, List<String>> ownIds = idsOfEveryCollection(own.secretKey());
+        Map<String, List<String>> foreignUnlisted = new ObjectsOfASite(other.secretKey()).create(receiverUrl);
+        Map<String, List<String>> ownUnlisted = new ObjectsOfASite(own.secretKey()).create(receiverUrl);
+        Map<String, List<String>> foreignIds = idsOfEveryCollection(other.secretKey(), foreignUnlisted);
+        Map<String, List<String>> ownIds = idsOfEveryCollection(own.secretKey(), ownUnlisted);
         fixture = new Fixture(own.id(), own.secretKey(), other.id(), other.secretKey(), ownIds, foreignIds,
                 keysInUse(own.secretKey()), receiverUrl);
         factory = new RequestFactory(catalogue, fixture);
@@ -130,7 +130,12 @@ class ApiFuzzTest {
                 "PATCH /v1/customers/{id}", "DELETE /v1/webhook_endpoints/{id}", "POST /v1/products",
                 "POST /v1/products/{id}/archive", "DELETE /v1/products/{id}", "PATCH /v1/plans/{id}",
                 "GET /v1/plans/export",
-                "POST /v1/webhook_endpoints/{id}/rotate_secret", "POST /v1/api_keys", "GET /v1/events/{id}");
+                "POST /v1/webhook_endpoints/{id}/rotate_secret", "POST /v1/api_keys", "GET /v1/events/{id}",
+                "POST /v1/subscriptions", "GET /v1/subscriptions/{id}", "GET /v1/subscriptions",
+                "GET /v1/subscriptions/search", "GET /v1/subscriptions/export", "PATCH /v1/subscriptions/{id}",
+                "POST /v1/subscriptions/{id}/cancel", "POST /v1/subscriptions/{id}/change_plan",
+                "POST /v1/subscriptions/{id}/renew", "POST /v1/bulk_cancellations",
+                "GET /v1/bulk_cancellations/{id}", "GET /v1/test_clock", "POST /v1/test_clock/advance");
         for (Operation op : catalogue.operations()) {
             if (op.collection() != null) {
                 assertThat(fixture.foreignIn(op.collection())).as("the other site has objects for " + op.key())
@@ -394,15 +399,19 @@ class ApiFuzzTest {
     /**
      * The ids in every collection an operation indexes, as the site lists them: from the collection's own list
      * (GET /v1/customers) or, where it has none, from the lists nested under its parents
-     * (GET /v1/customers/{id}/addresses for /v1/addresses).
+     * (GET /v1/customers/{id}/addresses for /v1/addresses), plus the objects of collections that have no list at
+     * all (bulk cancellations), as their creation answered.
      */
-    private static Map<String, List<String>> idsOfEveryCollection(String key) {
+    private static Map<String, List<String>> idsOfEveryCollection(String key, Map<String, List<String>> unlisted) {
         Map<String, List<String>> ids = new TreeMap<>();
         for (Operation op : catalogue.operations()) {
             if (op.collection() != null) {
                 ids.computeIfAbsent(op.collection(), collection -> new ArrayList<>(list(collection, key)));
             }
         }
+        unlisted.forEach((collection, created) -> created.stream()
+                .filter(id -> !ids.computeIfAbsent(collection, c -> new ArrayList<>()).contains(id))
+                .forEach(ids.get(collection)::add));
         for (Operation nested : catalogue.operations()) {
             if (!nested.method().equals("GET") || nested.collection() == null || nested.path().endsWith("}")) {
                 continue;
@@ -447,18 +456,27 @@ class ApiFuzzTest {
     /** A site's real objects of every kind the API has today, so that each collection has ids to try. */
     private record ObjectsOfASite(String key) {
 
-        void create(String receiverUrl) {
+        /** Creates them; returns the ids of objects in collections the API cannot list (by collection path). */
+        Map<String, List<String>> create(String receiverUrl) {
             String endpoint = created("/v1/webhook_endpoints", "{\"url\": \"" + receiverUrl
                     + "\", \"enabled_events\": [\"customer.*\"]}");
             String organization = created("/v1/organizations", "{\"name\": \"Fuzz organization\"}");
             String customer = created("/v1/customers", "{\"email\": \"fuzz-" + UUID.randomUUID()
                     + "@example.com\", \"organization_id\": \"" + organization + "\"}");
-            created("/v1/customers/" + customer + "/addresses",
+            String address = created("/v1/customers/" + customer + "/addresses",
                     "{\"type\": \"billing\", \"line1\": \"1 Main St\", \"country\": \"US\"}");
             created("/v1/api_keys", "{}");
             String product = created("/v1/products", "{\"name\": \"Fuzz product\"}");
-            created("/v1/plans", "{\"product\": \"" + product + "\", \"nickname\": \"Fuzz monthly\", "
+            String plan = created("/v1/plans", "{\"product\": \"" + product + "\", \"nickname\": \"Fuzz monthly\", "
                     + "\"amount\": 1900, \"currency\": \"usd\", \"interval\": \"month\"}");
+            // two subscriptions: a case that cancels the first leaves one that can still change
+            for (int i = 0; i < 2; i++) {
+                created("/v1/subscriptions", "{\"customer\": \"" + customer + "\", \"plan\": \"" + plan
+                        + "\", \"billing_address\": \"" + address + "\"}");
+            }
+            // bulk cancellations have no list: a dry run (it cancels nothing) gives an id to try
+            String bulk = created("/v1/bulk_cancellations", "{\"scope\": {\"plan\": \"" + plan
+                    + "\"}, \"effective\": \"immediately\", \"dry_run\": true}", 202);
             // the customer's events reach the endpoint: an event, a delivery and an attempt to try ids of
             Awaitility.await("a succeeded delivery to the site's endpoint").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -467,12 +485,17 @@ class ApiFuzzTest {
                         return deliveries.status() == 200
                                 && ApiCatalogue.JSON.readTree(deliveries.body()).path("data").size() >= 1;
                     });
+            return Map.of("/v1/bulk_cancellations", List.of(bulk));
         }
 
         private String created(String path, String json) {
+            return created(path, json, 201);
+        }
+
+        private String created(String path, String json, int status) {
             Answer answer = http.send("POST", path, Map.of("Authorization", "Bearer " + key, "Content-Type",
                     "application/json"), json.getBytes(StandardCharsets.UTF_8));
-            assertThat(answer.status()).as("POST %s: %s", path, answer.bodyText()).isEqualTo(201);
+            assertThat(answer.status()).as("POST %s: %s", path, answer.bodyText()).isEqualTo(status);
             return ApiCatalogue.JSON.readTree(answer.body()).path("id").asString();
         }
     }

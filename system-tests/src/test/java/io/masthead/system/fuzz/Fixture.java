@@ -34,11 +34,18 @@ record Fixture(String ownSiteId, String ownKey, String foreignSiteId, String for
 
     /**
      * The collection a body or query field such as customer_id or endpoint_id refers to, if any; also a bare
-     * reference named as the collection's singular (product, plan), as Stripe-style APIs name them.
+     * reference named as the collection's singular (product, plan, customer), as Stripe-style APIs name them, and
+     * the subscription's address and gift fields (shipping_address, billing_address, recipient).
      */
     String collectionOfField(String field) {
         Map<String, List<String>> all = new LinkedHashMap<>(foreign);
         all.putAll(own);
+        if (field.endsWith("_address")) { // shipping_address, billing_address: an address id
+            return all.keySet().stream().filter(c -> c.endsWith("/addresses")).findFirst().orElse(null);
+        }
+        if (field.equals("recipient")) { // a gift's recipient: a customer id
+            return all.keySet().stream().filter(c -> c.endsWith("/customers")).findFirst().orElse(null);
+        }
         if (!field.endsWith("_id")) {
             return all.keySet().stream().filter(c -> c.substring(c.lastIndexOf('/') + 1).equals(field + "s"))
                     .findFirst().orElse(null);

@@ -26,6 +26,15 @@ public final class EventPayloads {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String HEADER_FIELD = "header";
+    /** Resolves unions of logical-type values too (a nullable timestamp holds an Instant, not a long). */
+    private static final GenericData MODEL = new GenericData();
+
+    static {
+        MODEL.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
+        MODEL.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMicrosConversion());
+        MODEL.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.DateConversion());
+        MODEL.addLogicalTypeConversion(new org.apache.avro.Conversions.DecimalConversion());
+    }
 
     private EventPayloads() {
     }
@@ -78,7 +87,7 @@ public final class EventPayloads {
         }
         LogicalType logical = schema.getLogicalType();
         return switch (schema.getType()) {
-            case UNION -> json(value, schema.getTypes().get(GenericData.get().resolveUnion(schema, value)));
+            case UNION -> json(value, schema.getTypes().get(MODEL.resolveUnion(schema, value)));
             case RECORD -> {
                 IndexedRecord record = (IndexedRecord) value;
                 Map<String, Object> map = new LinkedHashMap<>();
