@@ -13,6 +13,7 @@ import io.masthead.platform.security.ResourceServerAutoConfiguration;
 import io.masthead.platform.time.TimeAutoConfiguration;
 import io.masthead.platform.web.WebAutoConfiguration;
 import io.masthead.test.spring.TestTokens;
+import io.masthead.test.spring.WebSlices;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,10 +35,8 @@ import reactor.core.publisher.Mono;
 class CustomerControllerSliceTest {
 
     @DynamicPropertySource
-    static void publicKey(DynamicPropertyRegistry registry) {
-        registry.add("masthead.security.jwt.public-key-location", TestTokens::publicKeyLocation);
-        registry.add("spring.jackson.property-naming-strategy", () -> "SNAKE_CASE");
-        registry.add("spring.jackson.deserialization.fail-on-unknown-properties", () -> "true");
+    static void serviceProperties(DynamicPropertyRegistry registry) {
+        WebSlices.serviceProperties(registry);
     }
 
     @Autowired

@@ -16,6 +16,7 @@ import io.masthead.subscription.plan.application.PlanService;
 import io.masthead.subscription.plan.model.Plan;
 import io.masthead.subscription.plan.model.PlanTerms;
 import io.masthead.test.spring.TestTokens;
+import io.masthead.test.spring.WebSlices;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -37,10 +38,8 @@ import reactor.core.publisher.Mono;
 class PlanControllerSliceTest {
 
     @DynamicPropertySource
-    static void publicKey(DynamicPropertyRegistry registry) {
-        registry.add("masthead.security.jwt.public-key-location", TestTokens::publicKeyLocation);
-        registry.add("spring.jackson.property-naming-strategy", () -> "SNAKE_CASE");
-        registry.add("spring.jackson.deserialization.fail-on-unknown-properties", () -> "true");
+    static void serviceProperties(DynamicPropertyRegistry registry) {
+        WebSlices.serviceProperties(registry);
     }
 
     @Autowired
