@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -36,10 +37,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class TopicProbe<V> implements AutoCloseable {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final int DECODE_ATTEMPTS = 8;
 
     private final String topic;
     private final KafkaConsumer<String, V> consumer;
     private final List<ConsumerRecord<String, V>> received = new ArrayList<>();
+    private int undecodable;
 
     private TopicProbe(String topic, Map<String, Object> config) {
         this.topic = topic;
@@ -171,7 +174,35 @@ public final class TopicProbe<V> implements AutoCloseable {
     }
 
     private void poll() {
-        consumer.poll(Duration.ofMillis(100)).forEach(received::add);
+        try {
+            consumer.poll(Duration.ofMillis(100)).forEach(received::add);
+            undecodable = 0;
+        } catch (RecordDeserializationException e) {
+            // the consumer stays on the record, so the next poll decodes it again: a registry that answered slowly
+            // or not at all gets a few more tries; a record that never decodes fails the test with its cause
+            if (++undecodable > DECODE_ATTEMPTS) {
+                throw new AssertionError("Could not decode " + e.topicPartition() + "@" + e.offset() + " after "
+                        + DECODE_ATTEMPTS + " attempts: " + rootCause(e), e);
+            }
+            pause(Duration.ofMillis(200L * undecodable));
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     @Override
