@@ -34,7 +34,7 @@ public enum Topics {
             "address.updated", AddressUpdated.getClassSchema())),
 
     SUBSCRIPTIONS("subscriptions.v1", 12, "subscription-service", Map.ofEntries(
-            // product.*, plan.* and subscription.* events, keyed by the customer id (the product id for catalog
+            // product.*, plan.*, subscription.* and entitlements.updated events, keyed by the customer id (the product id for catalog
             // events, which concern no customer)
             Map.entry("product.created", ProductCreated.getClassSchema()),
             Map.entry("product.updated", ProductUpdated.getClassSchema()),
@@ -50,7 +50,9 @@ public enum Topics {
             Map.entry("subscription.trial_will_end",
                     io.masthead.events.subscription.SubscriptionTrialWillEnd.getClassSchema()),
             Map.entry("subscription.renewal_scheduled",
-                    io.masthead.events.subscription.SubscriptionRenewalScheduled.getClassSchema())
+                    io.masthead.events.subscription.SubscriptionRenewalScheduled.getClassSchema()),
+            // keyed by the customer whose entitlements changed (docs/entitlements.md)
+            Map.entry("entitlements.updated", io.masthead.events.subscription.EntitlementsUpdated.getClassSchema())
             )),
 
     /** Events about a site itself, keyed by the site id: the test clock's (docs/test-clocks.md). */
