@@ -34,8 +34,8 @@ public enum Topics {
             "address.updated", AddressUpdated.getClassSchema())),
 
     SUBSCRIPTIONS("subscriptions.v1", 12, "subscription-service", Map.ofEntries(
-            // product.*, plan.*, subscription.* and entitlements.updated events, keyed by the customer id (the product id for catalog
-            // events, which concern no customer)
+            // product.*, plan.*, subscription.* and entitlements.updated events, keyed by the customer id (the product
+            // id for catalog events, which concern no customer)
             Map.entry("product.created", ProductCreated.getClassSchema()),
             Map.entry("product.updated", ProductUpdated.getClassSchema()),
             Map.entry("product.deleted", ProductDeleted.getClassSchema()),
