@@ -2,6 +2,7 @@ package io.masthead.subscription.plan.model;
 
 import io.masthead.platform.validation.Metadata;
 import io.masthead.platform.validation.Violations;
+import io.masthead.subscription.entitlement.model.EntitlementNames;
 import io.masthead.subscription.shared.model.Texts;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,8 +40,7 @@ public record PlanTerms(String nickname, String description, Long amount, String
     public static final long MAX_AMOUNT = 99_999_999_999L;
     public static final int MAX_SHIPMENTS_PER_INTERVAL = 1_000;
     public static final int MAX_TRIAL_PERIOD_DAYS = 730;
-    public static final int MAX_ENTITLEMENTS = 50;
-    private static final Pattern ENTITLEMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,99}");
+    public static final int MAX_ENTITLEMENTS = EntitlementNames.MAX;
     private static final Pattern LOWER_CASE_CODE = Pattern.compile("[a-z]{3}");
     private static final Set<String> CURRENCIES = currencies();
 
@@ -109,29 +109,13 @@ public record PlanTerms(String nickname, String description, Long amount, String
                 && shipmentsPerInterval == 0) {
             v.add("revenue_recognition_type", "shipment_based needs shipments_per_interval of at least 1");
         }
-        validateEntitlements(v);
+        EntitlementNames.validate("entitlements", entitlements, v);
         v.checkIfPresent("trial_period_days", trialPeriodDays, d -> d >= 0 && d <= MAX_TRIAL_PERIOD_DAYS,
                 "must be from 0 to " + MAX_TRIAL_PERIOD_DAYS);
         v.maxLength("old_id", oldId, 255);
         v.require("active", active);
         Metadata.validate("metadata", metadata, v);
         return v;
-    }
-
-    private void validateEntitlements(Violations v) {
-        if (entitlements.size() > MAX_ENTITLEMENTS) {
-            v.add("entitlements", "must have at most " + MAX_ENTITLEMENTS + " names");
-        }
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < entitlements.size(); i++) {
-            String name = entitlements.get(i);
-            if (name == null || !ENTITLEMENT.matcher(name).matches()) {
-                v.add("entitlements." + i, "must be 1 to 100 letters, digits, _ . : or -, starting with a letter "
-                        + "or digit");
-            } else if (!seen.add(name)) {
-                v.add("entitlements." + i, "is listed twice");
-            }
-        }
     }
 
     /** The fields of {@link #FIXED_ONCE_USED} that differ between these terms and {@code next}. */

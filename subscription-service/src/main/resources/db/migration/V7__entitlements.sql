@@ -1,0 +1,29 @@
+-- Entitlements (docs/entitlements.md): a site's free tier, and the last entitlement set told for each customer.
+-- (Version 7 leaves 5 and 6 to work on other parts of this service that was under way at the same time.)
+
+-- A site's settings; a site without a row has an empty free tier. updated_at is null until a PUT sets it (the
+-- consumer inserts the row it locks, empty, when it needs the free tier first).
+CREATE TABLE entitlement_settings (
+    site_id    TEXT COLLATE "C" PRIMARY KEY,
+    free_tier  TEXT[]      NOT NULL DEFAULT '{}',
+    updated_at TIMESTAMPTZ
+);
+
+-- The set each customer was last told (by entitlements.updated), or found to have without a change to tell:
+-- [{"name", "granted_by": [subscription ids], "free_tier"}], sorted by name. The next computation compares with it,
+-- so a replayed or repeated event tells nothing twice.
+CREATE TABLE customer_entitlements (
+    site_id        TEXT COLLATE "C" NOT NULL,
+    customer_id    TEXT COLLATE "C" NOT NULL,
+    livemode       BOOLEAN     NOT NULL,
+    source         TEXT        NOT NULL CHECK (source IN ('subscriptions', 'free_tier')),
+    entitlements   JSONB       NOT NULL,
+    updated_at     TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (site_id, customer_id)
+);
+-- the customers a free-tier change concerns, walked in batches by customer id
+CREATE INDEX customer_entitlements_free_tier ON customer_entitlements (site_id, customer_id)
+    WHERE source = 'free_tier';
+
+-- The subscriptions a customer holds: their own, and gifts made to them (the payer of a gift holds nothing).
+CREATE INDEX subscriptions_holder ON subscriptions (site_id, (COALESCE(gift_recipient_id, customer_id)), id);
