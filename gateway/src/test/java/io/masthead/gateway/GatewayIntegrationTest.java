@@ -52,6 +52,8 @@ class GatewayIntegrationTest {
     };
 
     static final RecordingBackend backend = new RecordingBackend();
+    /** subscription-service, which owns a path under customer-service's /v1/customers/**. */
+    static final RecordingBackend subscriptions = new RecordingBackend();
     static final KeyPair signingKeys = PemKeys.generateRsa();
     static final Path workDirectory = createWorkDirectory();
     static final Path devSiteKeyFile = workDirectory.resolve("dev/dev-site.key");
@@ -62,12 +64,14 @@ class GatewayIntegrationTest {
         PemKeys.writePrivate(privateKey, signingKeys.getPrivate());
         registry.add("masthead.gateway.jwt.private-key-location", () -> privateKey.toUri().toString());
         registry.add("masthead.gateway.routes.customer-service", backend::url);
+        registry.add("masthead.gateway.routes.subscription-service", subscriptions::url);
         registry.add("masthead.gateway.dev-site.key-file", devSiteKeyFile::toString);
     }
 
     @AfterAll
     static void stopBackend() {
         backend.close();
+        subscriptions.close();
     }
 
     @Autowired
@@ -88,6 +92,7 @@ class GatewayIntegrationTest {
     @BeforeEach
     void forgetEarlierRequests() {
         backend.forget();
+        subscriptions.forget();
     }
 
     // --- authentication ---------------------------------------------------------------------------
@@ -212,6 +217,26 @@ class GatewayIntegrationTest {
 
         assertThat(echoed).isNotBlank();
         assertThat(backend.next().headers().getFirst("X-Request-Id")).isEqualTo(echoed);
+    }
+
+    @Test
+    void aMoreSpecificPathOfAnotherServiceWinsOverABroaderOne() {
+        String key = newSite("Routing", SiteMode.TEST).key().secret().reveal();
+
+        web.get().uri("/v1/customers/cus_123/entitlements").headers(h -> h.setBearerAuth(key)).exchange()
+                .expectStatus().isOk();
+        assertThat(subscriptions.next().uri()).isEqualTo("/v1/customers/cus_123/entitlements");
+        web.get().uri("/v1/entitlement_settings").headers(h -> h.setBearerAuth(key)).exchange()
+                .expectStatus().isOk();
+        assertThat(subscriptions.next().uri()).isEqualTo("/v1/entitlement_settings");
+        assertThat(backend.receivedNothing()).as("customer-service got none of them").isTrue();
+
+        web.get().uri("/v1/customers/cus_123").headers(h -> h.setBearerAuth(key)).exchange().expectStatus().isOk();
+        assertThat(backend.next().uri()).isEqualTo("/v1/customers/cus_123");
+        web.get().uri("/v1/customers/cus_123/addresses").headers(h -> h.setBearerAuth(key)).exchange()
+                .expectStatus().isOk();
+        assertThat(backend.next().uri()).isEqualTo("/v1/customers/cus_123/addresses");
+        assertThat(subscriptions.receivedNothing()).isTrue();
     }
 
     @Test
