@@ -68,4 +68,37 @@ class EventPayloadsTest {
         assertThat(io.masthead.webhook.endpoint.application.EndpointService.KNOWN_EVENT_TYPES)
                 .contains("test_clock.ready");
     }
+
+    @Test
+    void anEntitlementsUpdatedEventIsAWebhookWithTheSetAfterAsItsObjectAndTheSetBeforeBesideIt() {
+        var after = io.masthead.events.subscription.CustomerEntitlements.newBuilder().setCustomerId("cus_1")
+                .setSource("free_tier").setEntitlements(List.of(io.masthead.events.subscription.Entitlement
+                        .newBuilder().setName("newsletter").setGrantedBy(List.of()).setFreeTier(true).build()))
+                .build();
+        var before = io.masthead.events.subscription.CustomerEntitlements.newBuilder().setCustomerId("cus_1")
+                .setSource("subscriptions").setEntitlements(List.of(io.masthead.events.subscription.Entitlement
+                        .newBuilder().setName("digital").setGrantedBy(List.of("sub_1")).setFreeTier(false).build()))
+                .build();
+        var updated = io.masthead.events.subscription.EntitlementsUpdated.newBuilder()
+                .setHeader(EventHeader.newBuilder().setEventId("3c1f8e0a-1d2b-4c3d-8e9f-0a1b2c3d4e5f")
+                        .setEventType("entitlements.updated").setSiteId("site_1").setOccurredAt(OCCURRED)
+                        .setProducer("subscription-service").build())
+                .setCustomerEntitlements(after).setPrevious(before)
+                .setAdded(List.of("newsletter")).setRemoved(List.of("digital"))
+                .setReason("subscription_changed").setCauseEventId("9d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a")
+                .setCauseEventType("subscription.canceled")
+                .build();
+        JsonNode node = JsonMapper.builder().build().readTree(
+                EventPayloads.payload("evt_3", "entitlements.updated", OCCURRED, "site_1", updated));
+
+        assertThat(node.at("/data/object/object").asString()).isEqualTo("customer_entitlements");
+        assertThat(node.at("/data/object/customer_id").asString()).isEqualTo("cus_1");
+        assertThat(node.at("/data/object/entitlements/0/name").asString()).isEqualTo("newsletter");
+        assertThat(node.at("/data/object/entitlements/0/free_tier").asBoolean()).isTrue();
+        assertThat(node.at("/data/previous/entitlements/0/granted_by/0").asString()).isEqualTo("sub_1");
+        assertThat(node.at("/data/removed/0").asString()).isEqualTo("digital");
+        assertThat(node.at("/data/cause_event_type").asString()).isEqualTo("subscription.canceled");
+        assertThat(io.masthead.webhook.endpoint.application.EndpointService.KNOWN_EVENT_TYPES)
+                .contains("entitlements.updated");
+    }
 }
