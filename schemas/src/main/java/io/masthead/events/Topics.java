@@ -50,7 +50,9 @@ public enum Topics {
             Map.entry("subscription.trial_will_end",
                     io.masthead.events.subscription.SubscriptionTrialWillEnd.getClassSchema()),
             Map.entry("subscription.renewal_scheduled",
-                    io.masthead.events.subscription.SubscriptionRenewalScheduled.getClassSchema())
+                    io.masthead.events.subscription.SubscriptionRenewalScheduled.getClassSchema()),
+            Map.entry("subscription.paused", io.masthead.events.subscription.SubscriptionPaused.getClassSchema()),
+            Map.entry("subscription.resumed", io.masthead.events.subscription.SubscriptionResumed.getClassSchema())
             )),
 
     /** Events about a site itself, keyed by the site id: the test clock's (docs/test-clocks.md). */
