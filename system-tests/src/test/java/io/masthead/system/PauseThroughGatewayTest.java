@@ -122,7 +122,8 @@ class PauseThroughGatewayTest {
                     .jsonPath("$.current_period_start").isEqualTo(moved.toString())
                     .jsonPath("$.current_period_end").isEqualTo(plusMonths(moved, 1).toString())
                     .jsonPath("$.pause_start_at").doesNotExist()
-                    .jsonPath("$.pauses_this_year").isEqualTo(1);
+                    // this year's: the clock may have moved into the next calendar year, where none was taken yet
+                    .jsonPath("$.pauses_this_year").isEqualTo(year(pauseStart) == year(target) ? 1 : 0);
             api.get().uri("/v1/subscriptions/" + id + "/pauses").exchange().expectStatus().isOk().expectBody()
                     .jsonPath("$.data.length()").isEqualTo(1)
                     .jsonPath("$.data[0].trigger").isEqualTo("admin")
@@ -136,6 +137,10 @@ class PauseThroughGatewayTest {
             Gateway.as(other.secretKey()).get().uri("/v1/subscriptions/" + id + "/pauses").exchange()
                     .expectStatus().isNotFound();
         }
+    }
+
+    private static int year(Instant t) {
+        return t.atZone(ZoneOffset.UTC).getYear();
     }
 
     private static Instant plusMonths(Instant t, int months) {
