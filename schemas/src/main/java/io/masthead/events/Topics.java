@@ -51,6 +51,8 @@ public enum Topics {
                     io.masthead.events.subscription.SubscriptionTrialWillEnd.getClassSchema()),
             Map.entry("subscription.renewal_scheduled",
                     io.masthead.events.subscription.SubscriptionRenewalScheduled.getClassSchema()),
+            Map.entry("subscription.paused", io.masthead.events.subscription.SubscriptionPaused.getClassSchema()),
+            Map.entry("subscription.resumed", io.masthead.events.subscription.SubscriptionResumed.getClassSchema()),
             // keyed by the customer whose entitlements changed (docs/entitlements.md)
             Map.entry("entitlements.updated", io.masthead.events.subscription.EntitlementsUpdated.getClassSchema())
             )),

@@ -134,7 +134,9 @@ class ApiFuzzTest {
                 "POST /v1/subscriptions", "GET /v1/subscriptions/{id}", "GET /v1/subscriptions",
                 "GET /v1/subscriptions/search", "GET /v1/subscriptions/export", "PATCH /v1/subscriptions/{id}",
                 "POST /v1/subscriptions/{id}/cancel", "POST /v1/subscriptions/{id}/change_plan",
-                "POST /v1/subscriptions/{id}/renew", "POST /v1/bulk_cancellations",
+                "POST /v1/subscriptions/{id}/renew", "POST /v1/subscriptions/{id}/pause",
+                "POST /v1/subscriptions/{id}/resume", "GET /v1/subscriptions/{id}/pauses",
+                "GET /v1/subscriptions/stats", "POST /v1/bulk_cancellations",
                 "GET /v1/bulk_cancellations/{id}", "GET /v1/test_clock", "POST /v1/test_clock/advance",
                 "GET /v1/customers/{id}/entitlements", "GET /v1/entitlement_settings", "PUT /v1/entitlement_settings");
         for (Operation op : catalogue.operations()) {

@@ -31,40 +31,40 @@ public final class SubscriptionEvents {
     }
 
     public static OutboxMessage created(EventHeader header, Subscription s) {
-        return message(header, s, SubscriptionCreated.newBuilder().setHeader(header).setSubscription(snapshot(s))
+        return message(header, s, SubscriptionCreated.newBuilder().setHeader(header).setSubscription(snapshot(s, header))
                 .setReplaces(s.replaces()).build());
     }
 
     public static OutboxMessage updated(EventHeader header, Subscription s, List<String> changedFields) {
-        return message(header, s, SubscriptionUpdated.newBuilder().setHeader(header).setSubscription(snapshot(s))
+        return message(header, s, SubscriptionUpdated.newBuilder().setHeader(header).setSubscription(snapshot(s, header))
                 .setChangedFields(changedFields).build());
     }
 
     public static OutboxMessage renewed(EventHeader header, Subscription s, Period previous) {
-        return message(header, s, SubscriptionRenewed.newBuilder().setHeader(header).setSubscription(snapshot(s))
+        return message(header, s, SubscriptionRenewed.newBuilder().setHeader(header).setSubscription(snapshot(s, header))
                 .setPreviousPeriodStart(previous.start()).setPreviousPeriodEnd(previous.end())
                 .setPeriodNumber(s.periodNumber()).build());
     }
 
     public static OutboxMessage canceled(EventHeader header, Subscription s, String refund, long refundAmount,
             String replacedBy) {
-        return message(header, s, SubscriptionCanceled.newBuilder().setHeader(header).setSubscription(snapshot(s))
+        return message(header, s, SubscriptionCanceled.newBuilder().setHeader(header).setSubscription(snapshot(s, header))
                 .setRefund(refund).setRefundAmount(refundAmount).setReplacedBy(replacedBy).build());
     }
 
     public static OutboxMessage expired(EventHeader header, Subscription s) {
-        return message(header, s, SubscriptionExpired.newBuilder().setHeader(header).setSubscription(snapshot(s))
+        return message(header, s, SubscriptionExpired.newBuilder().setHeader(header).setSubscription(snapshot(s, header))
                 .build());
     }
 
     public static OutboxMessage trialWillEnd(EventHeader header, Subscription s) {
         return message(header, s, SubscriptionTrialWillEnd.newBuilder().setHeader(header)
-                .setSubscription(snapshot(s)).build());
+                .setSubscription(snapshot(s, header)).build());
     }
 
     public static OutboxMessage renewalScheduled(EventHeader header, Subscription s) {
         return message(header, s, SubscriptionRenewalScheduled.newBuilder().setHeader(header)
-                .setSubscription(snapshot(s)).build());
+                .setSubscription(snapshot(s, header)).build());
     }
 
     private static OutboxMessage message(EventHeader header, Subscription s,
@@ -72,8 +72,20 @@ public final class SubscriptionEvents {
         return SubscriptionTopic.message(header, s.customerId(), event);
     }
 
+    /** The snapshot as of the event of {@code header}: "this year" of the pause counts is the year it occurred in. */
+    public static io.masthead.events.subscription.Subscription snapshot(Subscription s, EventHeader header) {
+        return snapshot(s, header.getOccurredAt());
+    }
+
+    /** The snapshot as of {@code updated_at} (the time of its latest change). */
     public static io.masthead.events.subscription.Subscription snapshot(Subscription s) {
+        return snapshot(s, s.updatedAt());
+    }
+
+    /** The snapshot with the pause counts of the UTC calendar year of {@code at}. */
+    public static io.masthead.events.subscription.Subscription snapshot(Subscription s, java.time.Instant at) {
         PlanTerms p = s.plan();
+        int pausesThisYear = s.pause().pausesInYearOf(at);
         return io.masthead.events.subscription.Subscription.newBuilder()
                 .setId(s.id())
                 .setCustomerId(s.customerId())
@@ -117,6 +129,10 @@ public final class SubscriptionEvents {
                 .setMetadata(s.metadata())
                 .setCreatedAt(s.createdAt())
                 .setUpdatedAt(s.updatedAt())
+                .setPauseStartAt(s.pause().startAt())
+                .setPauseEndAt(s.pause().endAt())
+                .setPauseUsedThisYear(pausesThisYear > 0)
+                .setPausesThisYear(pausesThisYear)
                 .build();
     }
 

@@ -8,6 +8,7 @@ import io.masthead.platform.web.PageRequest;
 import io.masthead.subscription.subscription.model.BillingInterval;
 import io.masthead.subscription.subscription.model.CollectionMethod;
 import io.masthead.subscription.subscription.model.Membership;
+import io.masthead.subscription.subscription.model.PauseState;
 import io.masthead.subscription.subscription.model.MembershipRules;
 import io.masthead.subscription.subscription.model.Period;
 import io.masthead.subscription.subscription.model.PlanTerms;
@@ -47,7 +48,8 @@ public class SubscriptionRepository {
             s.current_period_end, s.auto_renew, s.cancel_at_period_end, s.canceled_at, s.ended_at,
             s.initial_period_paid, s.shipments_remaining, s.shipments_undeliverable, s.shipments_suspended_until,
             s.shipping_address_id, s.billing_address_id, s.gift_recipient_id, s.membership_type, s.membership_id,
-            s.membership_admin_id, s.replaces, s.scheduled_renewal, s.metadata, s.created_at, s.updated_at""";
+            s.membership_admin_id, s.replaces, s.scheduled_renewal, s.metadata, s.created_at, s.updated_at,
+            s.pause_start_at, s.pause_end_at, s.pause_resumes_to, s.pause_year, s.pause_count""";
 
     private final DatabaseClient db;
 
@@ -96,8 +98,13 @@ public class SubscriptionRepository {
                     initial_period_paid = :initialPeriodPaid, shipments_remaining = :shipmentsRemaining,
                     shipments_undeliverable = :shipmentsUndeliverable, shipments_suspended_until = :suspendedUntil,
                     shipping_address_id = :shipping, billing_address_id = :billing,
-                    scheduled_renewal = :scheduledRenewal, metadata = :metadata, updated_at = :updatedAt
+                    scheduled_renewal = :scheduledRenewal, metadata = :metadata, updated_at = :updatedAt,
+                    pause_start_at = :pauseStart, pause_end_at = :pauseEnd, pause_resumes_to = :pauseResumesTo,
+                    pause_year = :pauseYear, pause_count = :pauseCount
                  WHERE id = :id"""), s)
+                .bind("pauseStart", tsOrNull(s.pause().startAt())).bind("pauseEnd", tsOrNull(s.pause().endAt()))
+                .bind("pauseResumesTo", text(s.pause().resumesTo() == null ? null : s.pause().resumesTo().wireName()))
+                .bind("pauseYear", s.pause().lastYear()).bind("pauseCount", s.pause().countInLastYear())
                 .fetch().rowsUpdated().then();
     }
 
@@ -255,7 +262,17 @@ public class SubscriptionRepository {
                 Rows.instant(row, "shipments_suspended_until"), row.get("shipping_address_id", String.class),
                 row.get("billing_address_id", String.class), row.get("gift_recipient_id", String.class), membership,
                 row.get("replaces", String.class), renewal(row.get("scheduled_renewal", Json.class)),
-                Rows.stringMap(row, "metadata"), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));
+                Rows.stringMap(row, "metadata"), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"),
+                pause(row));
+    }
+
+    private static PauseState pause(Readable row) {
+        String resumesTo = row.get("pause_resumes_to", String.class);
+        Integer year = row.get("pause_year", Integer.class);
+        Integer count = row.get("pause_count", Integer.class);
+        return new PauseState(Rows.instant(row, "pause_start_at"), Rows.instant(row, "pause_end_at"),
+                resumesTo == null ? null : SubscriptionStatus.parse(resumesTo), year == null ? 0 : year,
+                count == null ? 0 : count);
     }
 
     private static OffsetDateTime ts(Instant instant) {

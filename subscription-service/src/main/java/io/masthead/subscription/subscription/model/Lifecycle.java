@@ -31,8 +31,12 @@ public final class Lifecycle {
             case SCHEDULED -> items.put(START, s.startDate());
             case TRIALING -> items.put(TRIAL_END, s.trialEnd());
             case ACTIVE, PAST_DUE, UNPAID -> items.put(PERIOD_END, s.currentPeriodEnd());
-            case PAUSED, CANCELED, EXPIRED -> {
-                // a pause schedules its own resumption; an ended subscription has no future
+            // the item the resumed state needs waits at the end the pause moved (the model refuses it while paused);
+            // the pause schedules its own resumption
+            case PAUSED -> items.put(s.pause().resumesTo() == SubscriptionStatus.TRIALING ? TRIAL_END : PERIOD_END,
+                    s.currentPeriodEnd());
+            case CANCELED, EXPIRED -> {
+                // an ended subscription has no future
             }
         }
         return items;

@@ -24,7 +24,8 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         Instant canceledAt, Instant endedAt, boolean initialPeriodPaid, int shipmentsRemaining,
         boolean shipmentsUndeliverable, Instant shipmentsSuspendedUntil, String shippingAddressId,
         String billingAddressId, String giftRecipientId, Membership membership, String replaces,
-        ScheduledRenewal scheduledRenewal, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+        ScheduledRenewal scheduledRenewal, Map<String, String> metadata, Instant createdAt, Instant updatedAt,
+        PauseState pause) {
 
     public static final String ID_PREFIX = "sub";
     /** trial_will_end is announced this long before the trial ends (or at once for a shorter trial). */
@@ -43,6 +44,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         Objects.requireNonNull(status, "status");
         membership = membership == null ? Membership.REGULAR : membership;
         metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        pause = pause == null ? PauseState.NONE : pause;
     }
 
     // ---- what the resource and every event show -------------------------------------------------------------
@@ -148,6 +150,89 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         d.cancelAtPeriodEnd = false;
         d.canceledAt = null;
         return Outcome.done(d.build());
+    }
+
+    // ---- pause and resume (the rules of when and how often are the pause concept's policies) ----------------
+
+    /** One day: a pause's length and the time it gives back on an early resume are counted in these. */
+    public static final java.time.Duration DAY = java.time.Duration.ofDays(1);
+
+    /**
+     * Pauses from {@code start} to {@code end}: billing stops (the period end moves by the pause's length, so
+     * {@code current_period_end}, {@code renews_at}, {@code expires_at}, a scheduled renewal and a trial's end all move
+     * by it and nothing renews meanwhile), shipments are suspended until {@code end}, and the pause is counted in the
+     * UTC year of {@code start}. Any state that may become paused can (the policies decide which a request may use).
+     */
+    public Outcome<Subscription> pause(Instant start, Instant end, Instant now) {
+        if (!status.canBecome(SubscriptionStatus.PAUSED)) {
+            return Outcome.refused(status == SubscriptionStatus.PAUSED
+                    ? Rejection.conflict("already_paused", "the subscription is already paused until " + pause.endAt())
+                    : Rejection.illegalTransition(status, "paused"));
+        }
+        if (!end.isAfter(start)) {
+            return Outcome.refused(Rejection.invalid("pause_not_positive", "duration_days",
+                    "a pause ends after it starts"));
+        }
+        java.time.Duration length = java.time.Duration.between(start, end);
+        Draft d = draft(now);
+        d.pause = pause.begin(start, end, status);
+        d.become(SubscriptionStatus.PAUSED);
+        d.moveCurrentEnd(length);
+        if (shipmentsSuspendedUntil == null || shipmentsSuspendedUntil.isBefore(end)) {
+            d.shipmentsSuspendedUntil = end;
+        }
+        return Outcome.done(d.rescheduleRenewal().build());
+    }
+
+    /**
+     * A pause that ended: {@code subscription} is back in the state it was paused from; it was paused from
+     * {@code startedAt} to {@code endedAt}; its period moved by {@code credited} in all (the time it was paused,
+     * whole days rounded up, never more than the pause planned); {@code daysPaused} is that in days.
+     */
+    public record Resumed(Subscription subscription, Instant startedAt, Instant endedAt, Instant plannedEnd,
+            java.time.Duration credited, long daysPaused, boolean trialNoticeDue) {
+    }
+
+    /**
+     * Ends the pause at {@code at} (its planned end, or earlier). The period keeps the paused time only: the period
+     * end is the original one plus the days actually paused, a day begun counting as a whole day (so a pause ended
+     * the instant it began gives nothing back but moves nothing either, and one ended 1 hour in moves the period by
+     * 1 day), never beyond the planned pause. Shipments suspended for the pause resume.
+     */
+    public Outcome<Resumed> resume(Instant at, Instant now) {
+        if (status != SubscriptionStatus.PAUSED || !pause.isPaused()) {
+            return Outcome.refused(Rejection.conflict("not_paused", "a " + status.wireName()
+                    + " subscription is not paused"));
+        }
+        Instant start = pause.startAt();
+        Instant plannedEnd = pause.endAt();
+        Instant ended = at.isBefore(start) ? start : at.isAfter(plannedEnd) ? plannedEnd : at;
+        java.time.Duration planned = java.time.Duration.between(start, plannedEnd);
+        java.time.Duration credited = creditedPause(java.time.Duration.between(start, ended), planned);
+        Instant originalEnd = currentPeriodEnd.minus(planned);
+        Draft d = draft(now);
+        d.moveCurrentEnd(credited.minus(planned));
+        d.become(pause.resumesTo());
+        d.pause = pause.end();
+        if (plannedEnd.equals(shipmentsSuspendedUntil)) {
+            d.shipmentsSuspendedUntil = null;
+        }
+        Subscription after = d.rescheduleRenewal().build();
+        boolean noticeDue = after.status == SubscriptionStatus.TRIALING && after.trialEnd != null
+                && originalEnd.minus(TRIAL_WILL_END_NOTICE).isAfter(start);
+        long days = (credited.toMillis() + DAY.toMillis() - 1) / DAY.toMillis();
+        return Outcome.done(new Resumed(after, start, ended, plannedEnd, credited, days, noticeDue));
+    }
+
+    /** The time a pause of {@code paused} (of a planned {@code planned}) moves the period by: whole days, rounded up. */
+    public static java.time.Duration creditedPause(java.time.Duration paused, java.time.Duration planned) {
+        if (paused.isNegative() || paused.isZero()) {
+            return java.time.Duration.ZERO;
+        }
+        long dayMillis = DAY.toMillis();
+        long days = (paused.toMillis() + dayMillis - 1) / dayMillis;
+        java.time.Duration rounded = DAY.multipliedBy(days);
+        return rounded.compareTo(planned) > 0 ? planned : rounded;
     }
 
     /** What a PATCH may change; a null component is left alone. */
@@ -262,6 +347,10 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
      * state, or its period does not end at {@code at} (a renewal never happens twice for one period).
      */
     public Outcome<Step> periodEnded(Instant at, Instant now) {
+        if (status == SubscriptionStatus.PAUSED) {
+            return Outcome.refused(Rejection.conflict("paused", "a paused subscription does not renew: its period "
+                    + "end moved by the pause, and it renews there once resumed"));
+        }
         if (!status.renewsAtPeriodEnd()) {
             return Outcome.refused(Rejection.conflict("no_period_to_end",
                     "a " + status.wireName() + " subscription does not reach a period end"));
@@ -295,10 +384,15 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         return Outcome.done(new Renewed(d.build(), previous));
     }
 
-    /** Whether the term after the current period on {@code next} continues this cycle (same interval and count). */
+    /**
+     * Whether the term after the current period on {@code next} continues this cycle: same interval and count, and
+     * the current period ends on the cycle's boundary (a pause moved it off the cycle: the next term then starts a
+     * new cycle anchored at the moved end).
+     */
     private boolean keepsCycle(PlanTerms next) {
         return next.interval() == plan.interval() && next.intervalCount() == plan.intervalCount()
-                && periodNumber >= 0;
+                && periodNumber >= 0
+                && plan.cycleFrom(billingCycleAnchor).boundary(periodNumber + 1).equals(currentPeriodEnd);
     }
 
     /**
@@ -380,6 +474,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         diff(changed, "current_period_start", before.currentPeriodStart, currentPeriodStart);
         diff(changed, "current_period_end", before.currentPeriodEnd, currentPeriodEnd);
         diff(changed, "trial_start", before.trialStart, trialStart);
+        diff(changed, "trial_end", before.trialEnd, trialEnd);
         diff(changed, "auto_renew", before.autoRenew, autoRenew);
         diff(changed, "cancel_at_period_end", before.cancelAtPeriodEnd, cancelAtPeriodEnd);
         diff(changed, "canceled_at", before.canceledAt, canceledAt);
@@ -394,6 +489,8 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         diff(changed, "renews_at", before.renewsAt(), renewsAt());
         diff(changed, "expires_at", before.expiresAt(), expiresAt());
         diff(changed, "next_invoice_date", before.nextInvoiceDate(), nextInvoiceDate());
+        diff(changed, "pause_start_at", before.pause.startAt(), pause.startAt());
+        diff(changed, "pause_end_at", before.pause.endAt(), pause.endAt());
         return changed;
     }
 
@@ -444,6 +541,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         Map<String, String> metadata;
         Instant createdAt;
         Instant updatedAt;
+        PauseState pause = PauseState.NONE;
 
         Draft() {
         }
@@ -482,6 +580,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             metadata = s.metadata;
             createdAt = s.createdAt;
             updatedAt = now;
+            pause = s.pause;
         }
 
         /** Moves to {@code target}, which the state machine must allow from the current status. */
@@ -507,13 +606,31 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
                     : Math.max(shipmentsRemaining, MAX_SHIPMENTS_REMAINING);
         }
 
+        /** Moves the current period's end (and a trial's end, while in or paused from a trial) by {@code by}. */
+        void moveCurrentEnd(java.time.Duration by) {
+            if (trialEnd != null && trialEnd.equals(currentPeriodEnd) && periodNumber < 0) {
+                trialEnd = trialEnd.plus(by);
+            }
+            currentPeriodEnd = currentPeriodEnd.plus(by);
+        }
+
+        /** A renewal asked for ahead announces the term that follows the (moved) current period. */
+        Draft rescheduleRenewal() {
+            if (scheduledRenewal != null) {
+                Period term = build().nextPeriodOn(scheduledRenewal.plan());
+                scheduledRenewal = new ScheduledRenewal(scheduledRenewal.plan(), term.start(), term.end(),
+                        scheduledRenewal.requestedAt());
+            }
+            return this;
+        }
+
         Subscription build() {
             return new Subscription(id, siteId, livemode, customerId, plan, quantity, collectionMethod, daysUntilDue,
                     status, startDate, trialStart, trialEnd, billingCycleAnchor, periodNumber, currentPeriodStart,
                     currentPeriodEnd, autoRenew, cancelAtPeriodEnd, canceledAt, endedAt, initialPeriodPaid,
                     shipmentsRemaining, shipmentsUndeliverable, shipmentsSuspendedUntil, shippingAddressId,
                     billingAddressId, giftRecipientId, membership, replaces, scheduledRenewal, metadata, createdAt,
-                    updatedAt);
+                    updatedAt, pause);
         }
     }
 }

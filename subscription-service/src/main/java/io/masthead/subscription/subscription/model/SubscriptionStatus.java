@@ -31,7 +31,8 @@ public enum SubscriptionStatus {
             case ACTIVE -> EnumSet.of(PAST_DUE, UNPAID, PAUSED, CANCELED, EXPIRED);
             case PAST_DUE -> EnumSet.of(ACTIVE, UNPAID, PAUSED, CANCELED, EXPIRED);
             case UNPAID -> EnumSet.of(ACTIVE, CANCELED, EXPIRED);
-            case PAUSED -> EnumSet.of(ACTIVE, CANCELED, EXPIRED);
+            // a pause resumes into the state it was paused from
+            case PAUSED -> EnumSet.of(ACTIVE, TRIALING, PAST_DUE, CANCELED, EXPIRED);
             case CANCELED, EXPIRED -> EnumSet.noneOf(SubscriptionStatus.class);
         };
     }

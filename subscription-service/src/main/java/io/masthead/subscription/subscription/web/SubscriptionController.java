@@ -2,6 +2,7 @@ package io.masthead.subscription.subscription.web;
 
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.security.Caller;
+import io.masthead.platform.time.SiteTime;
 import io.masthead.platform.validation.ValidationException;
 import io.masthead.platform.validation.Violations;
 import io.masthead.platform.web.Csv;
@@ -51,9 +52,16 @@ class SubscriptionController {
             "auto_renew", "metadata");
 
     private final SubscriptionService service;
+    private final SiteTime siteTime;
 
-    SubscriptionController(SubscriptionService service) {
+    SubscriptionController(SubscriptionService service, SiteTime siteTime) {
         this.service = service;
+        this.siteTime = siteTime;
+    }
+
+    /** The resource as of the site's now (the pause counts are of its calendar year). */
+    private Mono<SubscriptionResource> resource(Caller caller, Subscription s) {
+        return siteTime.now(caller).map(now -> SubscriptionResource.of(s, now));
     }
 
     @PostMapping
@@ -66,15 +74,15 @@ class SubscriptionController {
         if (body.giftWithoutRecipient()) {
             throw ValidationException.of("gift.recipient", "is required");
         }
-        return service.create(caller, body.toInput()).map(s -> ResponseEntity
-                .created(URI.create("/v1/subscriptions/" + s.id())).body(SubscriptionResource.of(s)));
+        return service.create(caller, body.toInput()).flatMap(s -> resource(caller, s).map(r -> ResponseEntity
+                .created(URI.create("/v1/subscriptions/" + s.id())).body(r)));
     }
 
     @GetMapping("/{id}")
     @Operation(operationId = "retrieveSubscription", summary = "Retrieve a subscription")
     @ApiResponse(responseCode = "200", description = "The subscription")
     Mono<SubscriptionResource> get(Caller caller, @PathVariable String id) {
-        return knownId(id).then(Mono.defer(() -> service.get(caller, id))).map(SubscriptionResource::of);
+        return knownId(id).then(Mono.defer(() -> service.get(caller, id))).flatMap(s -> resource(caller, s));
     }
 
     @GetMapping
@@ -90,7 +98,7 @@ class SubscriptionController {
             @RequestParam(name = "starting_after", required = false) String startingAfter) {
         SubscriptionFilter filter = SubscriptionFilter.parse(customer, status, plan, createdGte, createdLt);
         return service.list(caller, filter, PageRequest.of(limit, startingAfter))
-                .map(page -> page.map(SubscriptionResource::of));
+                .flatMap(page -> siteTime.now(caller).map(now -> page.map(s -> SubscriptionResource.of(s, now))));
     }
 
     @GetMapping("/search")
@@ -104,7 +112,7 @@ class SubscriptionController {
             @RequestParam(name = "starting_after", required = false) String startingAfter) {
         SubscriptionFilter filter = SubscriptionFilter.parse(null, status, plan, null, null);
         return service.search(caller, query, filter, PageRequest.of(limit, startingAfter))
-                .map(page -> page.map(SubscriptionResource::of));
+                .flatMap(page -> siteTime.now(caller).map(now -> page.map(s -> SubscriptionResource.of(s, now))));
     }
 
     @GetMapping(value = "/export", produces = "text/csv")
@@ -151,7 +159,7 @@ class SubscriptionController {
                 patch.has("billing_address") && billing == null, shipments, undeliverable, suspended,
                 patch.has("shipments_suspended_until") && suspended == null, cancelAtPeriodEnd, autoRenew, metadata);
         return knownId(id).then(Mono.defer(() -> service.update(caller, id, before -> changes)))
-                .map(SubscriptionResource::of);
+                .flatMap(s -> resource(caller, s));
     }
 
     @PostMapping("/{id}/cancel")
@@ -167,7 +175,7 @@ class SubscriptionController {
         boolean atPeriodEnd = body != null && Boolean.TRUE.equals(body.atPeriodEnd());
         Refund refund = refund(body == null ? null : body.refund());
         return knownId(id).then(Mono.defer(() -> service.cancel(caller, id, atPeriodEnd, refund)))
-                .map(SubscriptionResource::of);
+                .flatMap(s -> resource(caller, s));
     }
 
     @PostMapping("/{id}/change_plan")
@@ -184,8 +192,8 @@ class SubscriptionController {
         v.throwIfAny();
         Refund refund = refund(body.refund());
         return knownId(id).then(Mono.defer(() -> service.changePlan(caller, id, body.plan(), refund)))
-                .map(s -> ResponseEntity.created(URI.create("/v1/subscriptions/" + s.id()))
-                        .body(SubscriptionResource.of(s)));
+                .flatMap(s -> resource(caller, s).map(r -> ResponseEntity
+                        .created(URI.create("/v1/subscriptions/" + s.id())).body(r)));
     }
 
     @PostMapping("/{id}/renew")
@@ -197,7 +205,7 @@ class SubscriptionController {
     Mono<SubscriptionResource> renew(Caller caller, @PathVariable String id, @RequestBody(required = false) Renew body) {
         caller.requireAdmin();
         return knownId(id).then(Mono.defer(() -> service.renew(caller, id, body == null ? null : body.plan())))
-                .map(SubscriptionResource::of);
+                .flatMap(s -> resource(caller, s));
     }
 
     static Refund refund(String value) {

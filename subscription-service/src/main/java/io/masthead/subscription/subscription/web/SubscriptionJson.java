@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /** The subscription resource as JSON (snake_case), and the bodies of its requests. */
-final class SubscriptionJson {
+public final class SubscriptionJson {
 
     private SubscriptionJson() {
     }
@@ -94,7 +94,7 @@ final class SubscriptionJson {
     }
 
     @Schema(name = "Subscription", description = "A customer's subscription to a plan")
-    record SubscriptionResource(
+    public record SubscriptionResource(
             @Schema(example = SUBSCRIPTION_ID) String id,
             @Schema(allowableValues = "subscription") String object,
             @Schema(allowableValues = {"scheduled", "trialing", "active", "past_due", "unpaid", "paused", "canceled",
@@ -137,9 +137,18 @@ final class SubscriptionJson {
             RenewalResource scheduledRenewal,
             Map<String, String> metadata,
             Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt,
+            @Schema(description = "When the pause it is in began; absent when it is not paused") Instant pauseStartAt,
+            @Schema(description = "When the pause it is in ends: it resumes by itself then; absent when not paused")
+            Instant pauseEndAt,
+            @Schema(description = "Whether a pause began this calendar year (UTC, the site's time): a subscriber "
+                    + "can pause once per calendar year") boolean pauseUsedThisYear,
+            @Schema(description = "Pauses begun this calendar year (more than 1 only by an admin's override)")
+            int pausesThisYear) {
 
-        static SubscriptionResource of(Subscription s) {
+        /** The resource as of {@code now} (the site's time): the pause counts are of its UTC calendar year. */
+        public static SubscriptionResource of(Subscription s, Instant now) {
+            int pausesThisYear = s.pause().pausesInYearOf(now);
             return new SubscriptionResource(s.id(), "subscription", s.status().wireName(), s.customerId(),
                     s.plan().planId(), s.plan().productId(), s.plan().amount(), s.plan().currency(),
                     s.plan().interval().wireName(), s.plan().intervalCount(), s.quantity(),
@@ -151,7 +160,7 @@ final class SubscriptionJson {
                     s.giftRecipientId() == null ? null : new GiftResource(s.giftRecipientId()),
                     s.membership().type().wireName(), s.membership().group(), s.membership().adminSubscriptionId(),
                     s.replaces(), RenewalResource.of(s.scheduledRenewal()), s.metadata(), s.createdAt(),
-                    s.updatedAt());
+                    s.updatedAt(), s.pause().startAt(), s.pause().endAt(), pausesThisYear > 0, pausesThisYear);
         }
     }
 

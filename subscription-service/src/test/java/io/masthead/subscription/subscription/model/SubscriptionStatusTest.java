@@ -17,7 +17,7 @@ class SubscriptionStatusTest {
             ACTIVE, EnumSet.of(PAST_DUE, UNPAID, PAUSED, CANCELED, EXPIRED),
             PAST_DUE, EnumSet.of(ACTIVE, UNPAID, PAUSED, CANCELED, EXPIRED),
             UNPAID, EnumSet.of(ACTIVE, CANCELED, EXPIRED),
-            PAUSED, EnumSet.of(ACTIVE, CANCELED, EXPIRED),
+            PAUSED, EnumSet.of(ACTIVE, TRIALING, PAST_DUE, CANCELED, EXPIRED),
             CANCELED, EnumSet.noneOf(SubscriptionStatus.class),
             EXPIRED, EnumSet.noneOf(SubscriptionStatus.class));
 

@@ -101,4 +101,37 @@ class EventPayloadsTest {
         assertThat(io.masthead.webhook.endpoint.application.EndpointService.KNOWN_EVENT_TYPES)
                 .contains("entitlements.updated");
     }
+
+    @Test
+    void aPauseIsAWebhookWithTheSubscriptionAsItsObjectAndThePauseBesideIt() {
+        io.masthead.events.subscription.Subscription subscription = io.masthead.events.subscription.Subscription
+                .newBuilder().setId("sub_1").setCustomerId("cus_1").setStatus("paused").setPlanId("pln_1")
+                .setProductId("prd_1").setPlanAmount(1500).setCurrency("usd").setInterval("month")
+                .setIntervalCount(1).setQuantity(1).setCollectionMethod("charge_automatically")
+                .setStartDate(OCCURRED).setBillingCycleAnchor(OCCURRED).setCurrentPeriodStart(OCCURRED)
+                .setCurrentPeriodEnd(OCCURRED.plusSeconds(86_400 * 60)).setAutoRenew(true)
+                .setCancelAtPeriodEnd(false).setCreatedAt(OCCURRED).setUpdatedAt(OCCURRED)
+                .setPauseStartAt(OCCURRED).setPauseEndAt(OCCURRED.plusSeconds(86_400 * 30)).setPauseUsedThisYear(true)
+                .setPausesThisYear(1).build();
+        io.masthead.events.subscription.SubscriptionPaused paused = io.masthead.events.subscription.SubscriptionPaused
+                .newBuilder()
+                .setHeader(EventHeader.newBuilder().setEventId("0b8f0d7e-7c4e-4d55-9a55-0c3b9d2f6a11")
+                        .setEventType("subscription.paused").setSiteId("site_1").setOccurredAt(OCCURRED)
+                        .setProducer("subscription-service").build())
+                .setSubscription(subscription).setPauseId("pau_1").setPauseStartAt(OCCURRED)
+                .setPauseEndAt(OCCURRED.plusSeconds(86_400 * 30)).setDurationDays(30).setTrigger("manual")
+                .setActorType("customer").setActorId("cus_1").build();
+        JsonNode node = JsonMapper.builder().build().readTree(
+                EventPayloads.payload("evt_3", "subscription.paused", OCCURRED, "site_1", paused));
+
+        assertThat(node.at("/data/object/object").asString()).isEqualTo("subscription");
+        assertThat(node.at("/data/object/status").asString()).isEqualTo("paused");
+        assertThat(node.at("/data/object/pause_end_at").asString()).isEqualTo("2026-03-05T04:05:06.789Z");
+        assertThat(node.at("/data/object/pauses_this_year").asInt()).isEqualTo(1);
+        assertThat(node.at("/data/trigger").asString()).isEqualTo("manual");
+        assertThat(node.at("/data/duration_days").asInt()).isEqualTo(30);
+        assertThat(node.at("/data/actor_id").asString()).isEqualTo("cus_1");
+        assertThat(io.masthead.webhook.endpoint.application.EndpointService.KNOWN_EVENT_TYPES)
+                .contains("subscription.paused", "subscription.resumed");
+    }
 }
