@@ -81,6 +81,17 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         return currentPeriodStart == null ? null : new Period(periodNumber, currentPeriodStart, currentPeriodEnd);
     }
 
+    /**
+     * Whether the current period is one Masthead charges for, so that a refund can give back part of it: a billing
+     * period (not a trial, not a scheduled start) that is not the migrated, already-paid period a
+     * {@code next_invoice_date} declared (release 1.54: it was paid to the system it came from, never here). A refund
+     * of any other period is 0; whether a charged period was in fact paid is billing's to decide from the event.
+     */
+    public boolean currentPeriodIsCharged() {
+        return periodNumber >= 0 && currentPeriod() != null && status != SubscriptionStatus.SCHEDULED
+                && status != SubscriptionStatus.TRIALING && !initialPeriodPaid;
+    }
+
     public boolean isGift() {
         return giftRecipientId != null;
     }
@@ -116,10 +127,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             d.scheduledRenewal = null;
             return Outcome.done(new Cancellation(d.build(), true, Refund.NONE, 0));
         }
-        long refundAmount = 0;
-        if (periodNumber >= 0 && currentPeriod() != null && status != SubscriptionStatus.SCHEDULED) {
-            refundAmount = refund.amount(plan.amount(), quantity, currentPeriod(), now);
-        }
+        long refundAmount = currentPeriodIsCharged() ? refund.amount(plan.amount(), quantity, currentPeriod(), now) : 0;
         Draft d = draft(now);
         d.become(SubscriptionStatus.CANCELED);
         d.canceledAt = now;

@@ -287,6 +287,37 @@ class SubscriptionTest {
     }
 
     @Test
+    void aRefundGivesBackOnlyAPeriodChargedHereNeverATrialOrAMigratedPaidPeriod() {
+        // a trial costs nothing: a refund of it is 0, whatever kind was asked for
+        NewSubscription withTrial = new NewSubscription("cus_a", "pln_monthly", null, null, null, 14, null, null, null,
+                null, null, null, null, null, null, null, null, Map.of());
+        Subscription trialing = create(withTrial, monthly(), NOW);
+        assertThat(trialing.currentPeriodIsCharged()).isFalse();
+        for (Refund kind : Refund.values()) {
+            Subscription.Cancellation c = trialing.cancel(NOW.plus(Duration.ofDays(2)), false, kind).value();
+            assertThat(c.refundAmount()).as(kind.wireName()).isZero();
+            assertThat(c.refund()).isEqualTo(kind);
+        }
+        // a migrated period (next_invoice_date) was paid to the system it came from, never charged here
+        Instant started = Instant.parse("2025-11-30T00:00:00Z");
+        NewSubscription migrated = new NewSubscription("cus_a", "pln_monthly", null, null, null, null, null, started,
+                null, null, null, null, Instant.parse("2026-02-28T00:00:00Z"), null, null, null, null, Map.of());
+        Subscription m = create(migrated, monthly(), NOW);
+        assertThat(m.currentPeriodIsCharged()).isFalse();
+        assertThat(m.cancel(NOW, false, Refund.FULL).value().refundAmount()).isZero();
+        assertThat(m.cancel(NOW, false, Refund.PRORATED).value().refundAmount()).isZero();
+        // its next period is charged here: a refund of it is computed
+        Subscription renewed = m.periodEnded(m.currentPeriodEnd(), m.currentPeriodEnd()).value().subscription();
+        assertThat(renewed.currentPeriodIsCharged()).isTrue();
+        assertThat(renewed.cancel(renewed.currentPeriodStart(), false, Refund.FULL).value().refundAmount())
+                .isEqualTo(1_500);
+        // a trial that ended: its first billing period is charged
+        Subscription afterTrial = trialing.trialEnded(trialing.trialEnd(), trialing.trialEnd()).value().subscription();
+        assertThat(afterTrial.cancel(afterTrial.currentPeriodStart(), false, Refund.FULL).value().refundAmount())
+                .isEqualTo(1_500);
+    }
+
+    @Test
     void aMigratedSubscriptionContinuesItsCycleAndItsNextInvoiceDateMustMatchTheCurrentPeriodEnd() {
         Instant started = Instant.parse("2025-11-30T00:00:00Z");
         Instant expectedEnd = Instant.parse("2026-02-28T00:00:00Z");
