@@ -18,6 +18,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
 
 /** Every subscription endpoint over HTTP against the real engines; every change checked on subscriptions.v1. */
 class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
@@ -356,6 +357,36 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
                 "subscription");
         assertProblem(post(site, "/v1/subscriptions/" + id + "/renew")
                 .bodyValue(Map.of("plan", "pln_x")).exchange(), 422, "plan");
+    }
+
+    @Test
+    void renewAheadOfASubscriptionSetToCancelIsRefusedAndChangesNothing() {
+        String site = newSite();
+        freezeClock(site);
+        String plan = monthlyPlan(site);
+        String id = subscribe(site, Map.of("customer", customer(site, "Quinn", "quinn@example.com"), "plan", plan))
+                .get("id").toString();
+        post(site, "/v1/subscriptions/" + id + "/cancel").bodyValue("{\"at_period_end\": true}").exchange()
+                .expectStatus().isOk();
+        Map<String, Object> canceling = read(site, id);
+
+        post(site, "/v1/subscriptions/" + id + "/renew").bodyValue("{}").exchange()
+                .expectStatus().isEqualTo(409)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:masthead:problem:canceling-at-period-end")
+                .jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("cancel_at_period_end"));
+        assertThat(read(site, id)).isEqualTo(canceling).containsEntry("cancel_at_period_end", true)
+                .containsEntry("scheduled_renewal", null);
+        assertThat(eventTypes(site, id)).containsExactly("subscription.created", "subscription.updated");
+
+        // cleared explicitly, it renews ahead
+        patch(site, "/v1/subscriptions/" + id).bodyValue("{\"cancel_at_period_end\": false}").exchange()
+                .expectStatus().isOk();
+        post(site, "/v1/subscriptions/" + id + "/renew").bodyValue("{}").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.scheduled_renewal.plan").isEqualTo(plan);
+        assertThat(eventTypes(site, id)).containsExactly("subscription.created", "subscription.updated",
+                "subscription.updated", "subscription.renewal_scheduled");
     }
 
     @Test

@@ -137,7 +137,10 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         return Outcome.done(new Cancellation(d.build(), false, refund, refundAmount));
     }
 
-    /** Schedules the next term on {@code next} (the same plan or another) to start at the current period's end. */
+    /**
+     * Schedules the next term on {@code next} (the same plan or another) to start at the current period's end.
+     * Refused while the subscription is set to cancel at its period end: a renewal never undoes a cancellation.
+     */
     public Outcome<Subscription> requestRenewal(PlanTerms next, Instant now) {
         if (status.isTerminal()) {
             return Outcome.refused(Rejection.illegalTransition(status, "renewed"));
@@ -146,6 +149,12 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             return Outcome.refused(Rejection.conflict("not_started",
                     "a scheduled subscription has no period to renew yet"));
         }
+        if (cancelAtPeriodEnd) {
+            // renewing would silently undo the cancellation asked for: the client clears it first, explicitly
+            return Outcome.refused(Rejection.conflict("canceling_at_period_end",
+                    "the subscription is set to cancel at the end of its period (cancel_at_period_end): clear it "
+                            + "first (PATCH cancel_at_period_end false), then renew"));
+        }
         if (scheduledRenewal != null) {
             return Outcome.refused(Rejection.conflict("renewal_already_scheduled",
                     "a renewal is already scheduled to start at " + scheduledRenewal.startsAt()));
@@ -153,8 +162,6 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         Period term = nextPeriodOn(next);
         Draft d = draft(now);
         d.scheduledRenewal = new ScheduledRenewal(next, term.start(), term.end(), now);
-        d.cancelAtPeriodEnd = false;
-        d.canceledAt = null;
         return Outcome.done(d.build());
     }
 

@@ -193,7 +193,8 @@ class SubscriptionController {
             description = "Seed 002 \"Charge upon renewal\": schedules the next term (on plan, or the current plan) to "
                     + "start at current_period_end. Emits subscription.renewal_scheduled.")
     @ApiResponse(responseCode = "200", description = "The subscription with its scheduled_renewal")
-    @ApiResponse(responseCode = "409", description = "It has ended, has not started, or a renewal is scheduled")
+    @ApiResponse(responseCode = "409", description = "It has ended, has not started, a renewal is scheduled, or it "
+            + "is set to cancel at its period end (clear cancel_at_period_end first)")
     Mono<SubscriptionResource> renew(Caller caller, @PathVariable String id, @RequestBody(required = false) Renew body) {
         caller.requireAdmin();
         return knownId(id).then(Mono.defer(() -> service.renew(caller, id, body == null ? null : body.plan())))

@@ -277,13 +277,18 @@ class SubscriptionTest {
     }
 
     @Test
-    void aRenewalRequestLiftsACancelAtPeriodEndAndACancelDropsTheRequest() {
+    void aRenewalRequestOfASubscriptionSetToCancelIsRefusedAndACancelDropsTheRequest() {
         Subscription canceling = active().cancel(NOW, true, Refund.NONE).value().subscription();
-        Subscription renewing = canceling.requestRenewal(monthly(), NOW).value();
-        assertThat(renewing.cancelAtPeriodEnd()).isFalse();
-        assertThat(renewing.canceledAt()).isNull();
+        Outcome<Subscription> refused = canceling.requestRenewal(monthly(), NOW);
+        assertThat(refused.isDone()).isFalse();
+        assertThat(refused.rejection().kind()).isEqualTo(Rejection.Kind.CONFLICT);
+        assertThat(refused.rejection().rule()).isEqualTo("canceling_at_period_end");
+        assertThat(refused.rejection().message()).contains("cancel_at_period_end");
+
+        Subscription renewing = active().requestRenewal(monthly(), NOW).value();
         Subscription canceledAgain = renewing.cancel(NOW, true, Refund.NONE).value().subscription();
         assertThat(canceledAgain.scheduledRenewal()).isNull();
+        assertThat(canceledAgain.cancelAtPeriodEnd()).isTrue();
     }
 
     @Test
