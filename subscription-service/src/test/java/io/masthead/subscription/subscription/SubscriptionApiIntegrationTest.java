@@ -410,6 +410,77 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    void aChangeOfPlanKeepsAGiftOnOnePlanAndMovesAMembershipGroupTogether() {
+        String site = newSite();
+        freezeClock(site);
+        String monthly = monthlyPlan(site);
+        String yearly = plan(site, 12_000, "year", 1, true, 0, "regular", null, false);
+        String silver = plan(site, 50_000, "year", 1, true, 0, "membership", null, false);
+        String gold = plan(site, 80_000, "year", 1, true, 0, "membership", null, false);
+        String donor = customer(site, "Donor", "donor@example.com");
+        String recipient = customer(site, "Recipient", "recipient@example.com");
+
+        // a gift moves as a whole: the donor pays the new plan, the recipient holds it
+        String gift = subscribe(site, Map.of("customer", donor, "plan", monthly, "gift", Map.of("recipient", recipient)))
+                .get("id").toString();
+        Map<String, Object> movedGift = created(post(site, "/v1/subscriptions/" + gift + "/change_plan")
+                .bodyValue(Map.of("plan", yearly)));
+        assertThat(movedGift).containsEntry("customer", donor).containsEntry("plan", yearly)
+                .containsEntry("gift", Map.of("recipient", recipient)).containsEntry("replaces", gift);
+
+        String boss = customer(site, "Boss", "boss@example.com");
+        String ann = customer(site, "Ann", "ann@example.com");
+        String bob = customer(site, "Bob", "bob@example.com");
+        String admin = subscribe(site, Map.of("customer", boss, "plan", silver, "type", "admin",
+                "membership", "newsroom")).get("id").toString();
+        String annMember = subscribe(site, Map.of("customer", ann, "plan", silver, "type", "member",
+                "membership", "newsroom")).get("id").toString();
+        String bobMember = subscribe(site, Map.of("customer", bob, "plan", silver, "type", "member",
+                "membership", "newsroom")).get("id").toString();
+        long rowsBefore = rows(site, "subscriptions");
+
+        // a member does not move alone; an admin does not take its group off membership plans: nothing written
+        post(site, "/v1/subscriptions/" + annMember + "/change_plan").bodyValue(Map.of("plan", gold)).exchange()
+                .expectStatus().isEqualTo(409).expectBody()
+                .jsonPath("$.type").isEqualTo("urn:masthead:problem:membership-member-follows-admin")
+                .jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains(admin));
+        assertProblem(post(site, "/v1/subscriptions/" + admin + "/change_plan").bodyValue(Map.of("plan", monthly))
+                .exchange(), 422, "plan");
+        assertThat(rows(site, "subscriptions")).isEqualTo(rowsBefore);
+        assertThat(read(site, annMember)).containsEntry("status", "active").containsEntry("plan", silver);
+        assertThat(read(site, admin)).containsEntry("status", "active");
+
+        // the admin's change of plan moves the group: every member canceled and started on the new plan with it
+        Map<String, Object> newAdmin = created(post(site, "/v1/subscriptions/" + admin + "/change_plan")
+                .bodyValue(Map.of("plan", gold, "refund", "prorated")));
+        String newAdminId = newAdmin.get("id").toString();
+        assertThat(newAdmin).containsEntry("type", "admin").containsEntry("membership", "newsroom")
+                .containsEntry("plan", gold).containsEntry("replaces", admin);
+        assertThat(read(site, admin)).containsEntry("status", "canceled");
+        List<ConsumerRecord<String, Object>> all = everythingPublished(site);
+        for (String old : List.of(annMember, bobMember)) {
+            assertThat(read(site, old)).containsEntry("status", "canceled");
+            SubscriptionCanceled canceled = (SubscriptionCanceled) all.stream()
+                    .filter(r -> r.value() instanceof SubscriptionCanceled c && c.getSubscription().getId().equals(old))
+                    .findFirst().orElseThrow().value();
+            assertThat(canceled.getRefund()).isEqualTo("prorated");
+            assertThat(canceled.getRefundAmount()).isEqualTo(50_000);
+            String replacement = canceled.getReplacedBy();
+            assertThat(read(site, replacement)).containsEntry("type", "member").containsEntry("plan", gold)
+                    .containsEntry("membership_admin", newAdminId).containsEntry("replaces", old)
+                    .containsEntry("status", "active");
+            assertThat(eventTypes(site, replacement)).containsExactly("subscription.created");
+        }
+        assertThat(rows(site, "subscriptions")).isEqualTo(rowsBefore + 3);
+        assertThat(db.sql("SELECT count(*) AS n FROM subscriptions WHERE site_id = :site AND membership_admin_id = :a "
+                        + "AND status = 'active'").bind("site", site).bind("a", newAdminId)
+                .map(row -> row.get("n", Long.class)).one().block()).isEqualTo(2);
+        // a new member joins the group on the new plan
+        assertThat(subscribe(site, Map.of("customer", customer(site, "Cy", "cy@example.com"), "plan", gold,
+                "type", "member", "membership", "newsroom"))).containsEntry("membership_admin", newAdminId);
+    }
+
+    @Test
     void badInputIsAProblemNamingTheFieldWritesNothingAndEmitsNothing() {
         String site = newSite();
         Instant now = freezeClock(site);

@@ -175,6 +175,29 @@ public class SubscriptionRepository {
                 .one();
     }
 
+    /**
+     * The live (not ended) members hanging off an admin's subscription, up to {@code limit}, in the order they are
+     * locked (customer, then id), so two writers of overlapping groups lock in the same order.
+     */
+    public Flux<Subscription> liveMembers(String siteId, String adminSubscriptionId, int limit) {
+        return db.sql("SELECT " + COLUMNS + """
+                         FROM subscriptions s
+                        WHERE s.site_id = :site AND s.membership_admin_id = :admin
+                          AND s.status NOT IN ('canceled', 'expired')
+                        ORDER BY s.customer_id, s.id LIMIT :limit""")
+                .bind("site", siteId).bind("admin", adminSubscriptionId).bind("limit", limit)
+                .map(SubscriptionRepository::toSubscription).all();
+    }
+
+    public Mono<Long> countLiveMembers(String siteId, String adminSubscriptionId) {
+        return db.sql("""
+                        SELECT count(*) AS n FROM subscriptions
+                         WHERE site_id = :site AND membership_admin_id = :admin
+                           AND status NOT IN ('canceled', 'expired')""")
+                .bind("site", siteId).bind("admin", adminSubscriptionId)
+                .map(row -> row.get("n", Long.class)).one();
+    }
+
     /** A page of the subscriptions the filter selects, newest first. */
     public Flux<Subscription> list(String siteId, SubscriptionFilter filter, PageRequest page) {
         return filtered(siteId, filter, " AND (CAST(:cursor AS TEXT) IS NULL OR s.id < :cursor) ORDER BY s.id DESC "

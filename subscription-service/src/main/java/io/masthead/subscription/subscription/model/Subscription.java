@@ -243,11 +243,15 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         return Outcome.done(d.build());
     }
 
-    /** The subscription a change of plan starts: same customer, quantity, payment terms, addresses, gift. */
+    /**
+     * The subscription a change of plan starts: same customer, quantity, payment terms, addresses, gift (the whole
+     * gift moves: donor and recipient stay on one plan, the new one), membership.
+     */
     public NewSubscription replacementOn(String newPlanId) {
         return new NewSubscription(customerId, newPlanId, quantity, collectionMethod.wireName(), daysUntilDue, 0,
-                null, null, null, null, shippingAddressId, billingAddressId, null, giftRecipientId, null,
-                membership.type().wireName(), membership.group(), metadata);
+                null, null, null, null, shippingAddressId, billingAddressId, null, giftRecipientId,
+                giftRecipientId == null ? null : newPlanId, membership.type().wireName(), membership.group(),
+                metadata);
     }
 
     // ---- lifecycle: what happens at a due time ----------------------------------------------------------------

@@ -173,9 +173,13 @@ class SubscriptionController {
     @PostMapping("/{id}/change_plan")
     @Operation(operationId = "changeSubscriptionPlan", summary = "Change a subscription's plan",
             description = "Seed 002: cancels this subscription now with the refund to the customer's balance and starts "
-                    + "one on the new plan, in one transaction (subscription.canceled, then subscription.created).")
+                    + "one on the new plan, in one transaction (subscription.canceled, then subscription.created). A "
+                    + "gift moves as a whole; an admin's subscription moves its group's members with it.")
     @ApiResponse(responseCode = "201", description = "The new subscription; `replaces` names this one")
-    @ApiResponse(responseCode = "409", description = "This subscription has ended")
+    @ApiResponse(responseCode = "409", description = "This subscription has ended, or it is a membership member "
+            + "(members move with their admin's change of plan)")
+    @ApiResponse(responseCode = "422", description = "The plan, or the new subscription, breaks a rule a creation "
+            + "checks (e.g. an admin's group onto a plan that is not a membership plan): each field is named")
     Mono<ResponseEntity<SubscriptionResource>> changePlan(Caller caller, @PathVariable String id,
             @RequestBody ChangePlan body) {
         caller.requireAdmin();

@@ -439,6 +439,51 @@ class SubscriptionTest {
                 .isEqualTo("membership_same_plan");
     }
 
+    @Test
+    void aChangeOfPlanKeepsAGroupTogetherAndAGiftOnOnePlan() {
+        PlanTerms group = new PlanTerms("pln_g", "prd", 100, "usd", BillingInterval.YEAR, 1, 0, true, "membership",
+                null, false);
+        PlanTerms otherGroup = new PlanTerms("pln_h", "prd", 200, "usd", BillingInterval.YEAR, 1, 0, true,
+                "membership", null, false);
+        var liveAdmin = Optional.of(new MembershipRules.GroupAdmin("sub_admin", SubscriptionStatus.ACTIVE, "pln_g"));
+        var endedAdmin = Optional.of(new MembershipRules.GroupAdmin("sub_admin", SubscriptionStatus.CANCELED, "pln_g"));
+        Membership admin = new Membership(Membership.Type.ADMIN, "g1", null);
+        Membership member = new Membership(Membership.Type.MEMBER, "g1", "sub_admin");
+
+        assertThat(MembershipRules.checkChangeOfPlan(Membership.REGULAR, monthly(), Optional.empty())).isEmpty();
+        // an admin moves its group to another membership plan, never out of membership
+        assertThat(MembershipRules.checkChangeOfPlan(admin, otherGroup, liveAdmin)).isEmpty();
+        Rejection out = MembershipRules.checkChangeOfPlan(admin, monthly(), liveAdmin).orElseThrow();
+        assertThat(out.rule()).isEqualTo("membership_plan_required");
+        assertThat(out.field()).isEqualTo("plan");
+        assertThat(out.kind()).isEqualTo(Rejection.Kind.INVALID);
+        // a member does not move alone: its admin's change of plan moves it
+        Rejection alone = MembershipRules.checkChangeOfPlan(member, otherGroup, liveAdmin).orElseThrow();
+        assertThat(alone.rule()).isEqualTo("membership_member_follows_admin");
+        assertThat(alone.kind()).isEqualTo(Rejection.Kind.CONFLICT);
+        assertThat(alone.message()).contains("sub_admin");
+        assertThat(MembershipRules.checkChangeOfPlan(member, monthly(), liveAdmin)).isPresent();
+        assertThat(MembershipRules.checkChangeOfPlan(member, group, liveAdmin)).isEmpty();
+        assertThat(rule(MembershipRules.checkChangeOfPlan(member, group, endedAdmin)))
+                .isEqualTo("membership_admin_required");
+
+        // a group is bounded
+        assertThat(MembershipRules.checkRoomForMember("g1", MembershipRules.MAX_MEMBERS_PER_GROUP - 1)).isEmpty();
+        assertThat(rule(MembershipRules.checkRoomForMember("g1", MembershipRules.MAX_MEMBERS_PER_GROUP)))
+                .isEqualTo("membership_group_full");
+
+        // a gift's replacement is the same gift on the new plan: donor pays, recipient holds, one plan for both
+        Subscription gift = new NewSubscription("cus_donor", "pln_monthly", null, null, null, null, null, null, null,
+                null, null, null, null, "cus_recipient", null, null, null, Map.of())
+                .toSubscription("sub_gift", "site_1", false, monthly(), Membership.REGULAR, NOW, null);
+        NewSubscription next = gift.replacementOn("pln_yearly");
+        assertThat(next.customerId()).isEqualTo("cus_donor");
+        assertThat(next.giftRecipientId()).isEqualTo("cus_recipient");
+        assertThat(next.giftPlanId()).isEqualTo("pln_yearly");
+        assertThat(GiftRules.check(next.customerId(), next.giftRecipientId(), "pln_yearly", next.giftPlanId()))
+                .isEmpty();
+    }
+
     private static String rule(Optional<Rejection> r) {
         return r.orElseThrow().rule();
     }
