@@ -481,6 +481,56 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    void cancelingAnAdminsSubscriptionCancelsItsMembersTheSameWayEachWithItsEvent() {
+        String site = newSite();
+        freezeClock(site);
+        String group = plan(site, 50_000, "year", 1, true, 0, "membership", null, false);
+        String admin = subscribe(site, Map.of("customer", customer(site, "Boss", "boss@example.com"), "plan", group,
+                "type", "admin", "membership", "desk")).get("id").toString();
+        List<String> members = List.of("Ann", "Bob").stream().map(name -> subscribe(site, Map.of("customer",
+                customer(site, name, name + "@example.com"), "plan", group, "type", "member", "membership", "desk"))
+                .get("id").toString()).toList();
+        String otherAdmin = subscribe(site, Map.of("customer", customer(site, "Other", "other@example.com"),
+                "plan", group, "type", "admin", "membership", "other-desk")).get("id").toString();
+        String otherMember = subscribe(site, Map.of("customer", customer(site, "Olga", "olga@example.com"),
+                "plan", group, "type", "member", "membership", "other-desk")).get("id").toString();
+
+        // at the period end: every member set to cancel at its own period end, with its own event
+        post(site, "/v1/subscriptions/" + admin + "/cancel").bodyValue("{\"at_period_end\": true}").exchange()
+                .expectStatus().isOk();
+        for (String member : members) {
+            assertThat(read(site, member)).containsEntry("status", "active").containsEntry("cancel_at_period_end",
+                    true).containsEntry("renews_at", null);
+            assertThat(eventTypes(site, member)).containsExactly("subscription.created", "subscription.updated");
+        }
+        assertThat(read(site, otherMember)).containsEntry("cancel_at_period_end", false);
+
+        // now: every member canceled now with the refund of its own period, with its own event; nothing renews it
+        post(site, "/v1/subscriptions/" + admin + "/cancel").bodyValue("{\"refund\": \"full\"}").exchange()
+                .expectStatus().isOk();
+        List<ConsumerRecord<String, Object>> all = everythingPublished(site);
+        for (String member : members) {
+            assertThat(read(site, member)).containsEntry("status", "canceled");
+            SubscriptionCanceled canceled = (SubscriptionCanceled) events(site, member).getLast().value();
+            assertThat(canceled.getRefund()).isEqualTo("full");
+            assertThat(canceled.getRefundAmount()).isEqualTo(50_000);
+            assertThat(dueWork.find(Lifecycle.PERIOD_END, member).blockOptional()).isEmpty();
+        }
+        assertThat(all).filteredOn(r -> r.value() instanceof SubscriptionCanceled).hasSize(3);
+        assertThat(read(site, otherAdmin)).containsEntry("status", "active");
+        assertThat(read(site, otherMember)).containsEntry("status", "active");
+
+        // the other group, canceled at once: its member ends with it
+        post(site, "/v1/subscriptions/" + otherAdmin + "/cancel").bodyValue("{}").exchange().expectStatus().isOk();
+        assertThat(read(site, otherMember)).containsEntry("status", "canceled");
+        assertThat(eventTypes(site, otherMember)).containsExactly("subscription.created", "subscription.canceled");
+        // a group without a live admin takes no new member
+        assertProblem(post(site, "/v1/subscriptions").bodyValue(Map.of("customer", customer(site, "Late",
+                "late@example.com"), "plan", group, "type", "member", "membership", "other-desk")).exchange(), 422,
+                "membership");
+    }
+
+    @Test
     void badInputIsAProblemNamingTheFieldWritesNothingAndEmitsNothing() {
         String site = newSite();
         Instant now = freezeClock(site);

@@ -94,7 +94,9 @@ public class SubscriptionService {
                 return checked(caller, in, now, null).flatMap(checked -> {
                     Subscription s = in.toSubscription(Ids.next(Subscription.ID_PREFIX, clock), caller.siteId(),
                             caller.livemode(), checked.plan(), checked.membership(), now, null);
-                    Mono<Subscription> work = lockCustomer(s)
+                    Mono<Subscription> work = lockAdminsCustomer(s)
+                            .then(lockCustomer(s))
+                            .then(requireRoomInGroup(s))
                             .then(plans.markUsed(caller.siteId(), s.plan().planId()))
                             .then(insertNew(s, now))
                             .then(header(SubscriptionEvents.CREATED, s, now))
@@ -107,6 +109,36 @@ public class SubscriptionService {
     }
 
     private record Checked(PlanTerms plan, Membership membership) {
+    }
+
+    /**
+     * For a new member: the customer of its admin's subscription, locked before the member's own (the admin's changes
+     * lock the admin's customer, then its members' customers: taking the admin's first keeps one order).
+     */
+    private Mono<Void> lockAdminsCustomer(Subscription s) {
+        if (s.membership().type() != Membership.Type.MEMBER) {
+            return Mono.empty();
+        }
+        return subscriptions.find(s.siteId(), s.membership().adminSubscriptionId())
+                .flatMap(admin -> locks.lock(CUSTOMER, admin.siteId(), admin.customerId())).then();
+    }
+
+    /**
+     * For a new member: its admin's subscription, locked, is still live and has room for one more member
+     * ({@link MembershipRules#MAX_MEMBERS_PER_GROUP}); the lock keeps a cancellation of the admin from missing it.
+     */
+    private Mono<Void> requireRoomInGroup(Subscription s) {
+        if (s.membership().type() != Membership.Type.MEMBER) {
+            return Mono.empty();
+        }
+        String group = s.membership().group();
+        return subscriptions.findForUpdate(s.siteId(), s.membership().adminSubscriptionId())
+                .filter(admin -> !admin.status().isTerminal())
+                .switchIfEmpty(Mono.error(() -> ValidationException.of("membership", "group '" + group
+                        + "' has no live admin subscription for a member to join")))
+                .flatMap(admin -> subscriptions.countLiveMembers(s.siteId(), admin.id()))
+                .flatMap(n -> MembershipRules.checkRoomForMember(group, n)
+                        .map(r -> Mono.<Void>error(Rejections.problem(r))).orElse(Mono.empty()));
     }
 
     /**
@@ -266,18 +298,28 @@ public class SubscriptionService {
                 if (changed.isEmpty()) {
                     return Mono.just(before);
                 }
+                // an admin's subscription set to cancel at its period end takes its group with it
+                Mono<Void> members = !before.cancelAtPeriodEnd() && after.cancelAtPeriodEnd()
+                        ? cancelMembers(before, true, Refund.NONE, now) : Mono.empty();
                 return subscriptions.update(after)
                         .then(lifecycle.align(after, null, false))
                         .then(header(SubscriptionEvents.UPDATED, after, now))
                         .flatMap(h -> outbox.append(SubscriptionEvents.updated(h, after, changed)))
+                        .then(members)
                         .thenReturn(after);
             });
         });
     }
 
+    /**
+     * Cancels now or at the period end. An admin's subscription takes its group with it: each live member is canceled
+     * the same way (now, with the same kind of refund of its own period, or at its own period end), with its own
+     * event, in the same transaction.
+     */
     public Mono<Subscription> cancel(Caller caller, String id, boolean atPeriodEnd, Refund refund) {
         return change(caller, id, (before, now) -> Rejections.orError(before.cancel(now, atPeriodEnd, refund))
-                .flatMap(c -> writeCancellation(before, c, now, null)));
+                .flatMap(c -> writeCancellation(before, c, now, null)
+                        .flatMap(after -> cancelMembers(before, c.atPeriodEnd(), refund, now).thenReturn(after))));
     }
 
     /**
@@ -295,6 +337,19 @@ public class SubscriptionService {
                 .concatMap(member -> lockCustomer(member)
                         .then(Mono.defer(() -> subscriptions.findForUpdate(member.siteId(), member.id()))))
                 .filter(member -> !member.status().isTerminal());
+    }
+
+    /** Cancels the live members of an admin's subscription as the admin's was canceled; nothing for others. */
+    private Mono<Void> cancelMembers(Subscription admin, boolean atPeriodEnd, Refund refund, Instant now) {
+        return lockedLiveMembers(admin)
+                .concatMap(member -> {
+                    if (atPeriodEnd && member.cancelAtPeriodEnd()) {
+                        return Mono.empty();
+                    }
+                    return Rejections.orError(member.cancel(now, atPeriodEnd, atPeriodEnd ? Refund.NONE : refund))
+                            .flatMap(c -> writeCancellation(member, c, now, null));
+                })
+                .then();
     }
 
     /** Writes a cancellation (from a request or a bulk cancellation) with its event; the row is locked. */
@@ -441,7 +496,9 @@ public class SubscriptionService {
                         return Mono.error(Rejections.problem(outcome.rejection()));
                     }
                     return dryRun ? Mono.just(BulkOutcome.WOULD_CANCEL)
-                            : writeCancellation(before, outcome.value(), now, null).thenReturn(BulkOutcome.CANCELED);
+                            : writeCancellation(before, outcome.value(), now, null)
+                                    .then(cancelMembers(before, outcome.value().atPeriodEnd(), Refund.NONE, now))
+                                    .thenReturn(BulkOutcome.CANCELED);
                 })
                 .defaultIfEmpty(BulkOutcome.ALREADY_ENDED);
     }

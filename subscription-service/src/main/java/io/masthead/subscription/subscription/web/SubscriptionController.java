@@ -158,7 +158,8 @@ class SubscriptionController {
     @Operation(operationId = "cancelSubscription", summary = "Cancel a subscription",
             description = "at_period_end false (default): it ends now and nothing renews it (subscription.canceled with "
                     + "the refund); true: it runs to its period end (subscription.updated now, subscription.canceled "
-                    + "then).")
+                    + "then). A membership admin's subscription takes its live members with it, the same way, each "
+                    + "with its own event.")
     @ApiResponse(responseCode = "200", description = "The subscription")
     @ApiResponse(responseCode = "409", description = "It has ended already, or is already set to cancel")
     Mono<SubscriptionResource> cancel(Caller caller, @PathVariable String id,
