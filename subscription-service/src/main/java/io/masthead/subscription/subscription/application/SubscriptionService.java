@@ -466,13 +466,17 @@ public class SubscriptionService {
     /** What a bulk cancellation did to one subscription. */
     public enum BulkOutcome { CANCELED, WOULD_CANCEL, ALREADY_ENDED, ALREADY_CANCELING }
 
-    /** Up to {@code limit} ids of the site's subscriptions in {@code filter} after {@code afterId}, in id order. */
-    public Flux<String> idsInScope(String siteId, SubscriptionFilter filter, String afterId, int limit) {
-        return subscriptions.idsAfter(siteId, filter, afterId, limit);
+    /**
+     * Up to {@code limit} ids of the site's subscriptions in {@code filter} with ids below {@code idBefore} (a bulk
+     * cancellation's snapshot), after {@code afterId}, in id order.
+     */
+    public Flux<String> idsInScope(String siteId, SubscriptionFilter filter, String idBefore, String afterId,
+            int limit) {
+        return subscriptions.idsAfter(siteId, filter, idBefore, afterId, limit);
     }
 
-    public Mono<Long> countInScope(String siteId, SubscriptionFilter filter) {
-        return subscriptions.count(siteId, filter);
+    public Mono<Long> countInScope(String siteId, SubscriptionFilter filter, String idBefore) {
+        return subscriptions.count(siteId, filter, idBefore);
     }
 
     /**

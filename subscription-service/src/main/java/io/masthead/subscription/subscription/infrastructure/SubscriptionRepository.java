@@ -213,16 +213,26 @@ public class SubscriptionRepository {
                 .map(SubscriptionRepository::toSubscription).all();
     }
 
-    /** Ids the filter selects after {@code afterId} in id order, a batch at a time (bulk cancellation). */
-    public Flux<String> idsAfter(String siteId, SubscriptionFilter filter, String afterId, int limit) {
-        return filtered(siteId, filter, " AND (CAST(:after AS TEXT) IS NULL OR s.id > :after) ORDER BY s.id LIMIT :limit",
-                "s.id")
-                .bind("after", text(afterId)).bind("limit", limit)
+    /**
+     * Ids the filter selects below {@code idBefore} (a snapshot's bound) after {@code afterId} in id order, a batch at
+     * a time (bulk cancellation).
+     */
+    public Flux<String> idsAfter(String siteId, SubscriptionFilter filter, String idBefore, String afterId,
+            int limit) {
+        return filtered(siteId, filter, " AND s.id < :before AND (CAST(:after AS TEXT) IS NULL OR s.id > :after) "
+                + "ORDER BY s.id LIMIT :limit", "s.id")
+                .bind("before", idBefore).bind("after", text(afterId)).bind("limit", limit)
                 .map(row -> row.get("id", String.class)).all();
     }
 
     public Mono<Long> count(String siteId, SubscriptionFilter filter) {
         return filtered(siteId, filter, "", "count(*) AS n").map(row -> row.get("n", Long.class)).one();
+    }
+
+    /** {@link #count(String, SubscriptionFilter)} of the ids below {@code idBefore} (a snapshot's bound). */
+    public Mono<Long> count(String siteId, SubscriptionFilter filter, String idBefore) {
+        return filtered(siteId, filter, " AND s.id < :before", "count(*) AS n").bind("before", idBefore)
+                .map(row -> row.get("n", Long.class)).one();
     }
 
     private DatabaseClient.GenericExecuteSpec filtered(String siteId, SubscriptionFilter f, String tail) {
