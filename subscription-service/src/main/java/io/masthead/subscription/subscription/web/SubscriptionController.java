@@ -25,7 +25,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -132,20 +131,23 @@ class SubscriptionController {
     Mono<SubscriptionResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         caller.requireAdmin();
         Patch patch = Patch.of(body, PATCH_FIELDS);
-        Violations v = new Violations();
         String shipping = patch.text("shipping_address");
         String billing = patch.text("billing_address");
-        Integer shipments = integer(body, "shipments_remaining", v);
-        Boolean undeliverable = bool(body, "shipments_undeliverable", v);
-        Instant suspended = instant(body, "shipments_suspended_until", v);
-        Boolean cancelAtPeriodEnd = bool(body, "cancel_at_period_end", v);
-        Boolean autoRenew = bool(body, "auto_renew", v);
+        Integer shipments = patch.integer("shipments_remaining");
+        if (patch.has("shipments_remaining") && body.get("shipments_remaining").isNull()) {
+            patch.reject("shipments_remaining", "cannot be null");
+        }
+        Boolean undeliverable = patch.flag("shipments_undeliverable");
+        Instant suspended = patch.instant("shipments_suspended_until");
+        Boolean cancelAtPeriodEnd = patch.flag("cancel_at_period_end");
+        Boolean autoRenew = patch.flag("auto_renew");
         var metadata = patch.has("metadata") ? patch.stringMap("metadata") : null;
         patch.throwIfInvalid();
         if (metadata != null) {
+            Violations v = new Violations();
             io.masthead.platform.validation.Metadata.validate("metadata", metadata, v);
+            v.throwIfAny();
         }
-        v.throwIfAny();
         Subscription.Changes changes = new Subscription.Changes(shipping,
                 patch.has("shipping_address") && shipping == null, billing,
                 patch.has("billing_address") && billing == null, shipments, undeliverable, suspended,
@@ -214,50 +216,6 @@ class SubscriptionController {
             throw ValidationException.of("refund", "must be none, prorated or full");
         }
         return Refund.parse(value);
-    }
-
-    private static Integer integer(JsonNode body, String field, Violations v) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            if (n != null) {
-                v.add(field, "cannot be null");
-            }
-            return null;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            v.add(field, "must be a whole number");
-            return null;
-        }
-        return n.asInt();
-    }
-
-    private static Boolean bool(JsonNode body, String field, Violations v) {
-        JsonNode n = body.get(field);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isBoolean()) {
-            v.add(field, "must be true or false");
-            return null;
-        }
-        return n.asBoolean();
-    }
-
-    private static Instant instant(JsonNode body, String field, Violations v) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isString()) {
-            v.add(field, "must be an ISO-8601 UTC time or null");
-            return null;
-        }
-        try {
-            return Instant.parse(n.asString());
-        } catch (DateTimeParseException e) {
-            v.add(field, "must be an ISO-8601 UTC time or null");
-            return null;
-        }
     }
 
     private static Mono<Void> knownId(String id) {
