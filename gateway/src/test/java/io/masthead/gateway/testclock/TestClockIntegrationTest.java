@@ -223,14 +223,7 @@ class TestClockIntegrationTest {
         String key = site.key().secret().reveal();
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // an advance held by another, live instance (its lease current): this one leaves it alone
-        db.sql("""
-                INSERT INTO test_clocks (site_id, status, simulated_at, advancing_to, lease_owner, lease_until,
-                                         updated_at)
-                VALUES (:site, 'advancing', :now, :target, 'gateway-elsewhere', :lease, :now)""")
-                .bind("site", site.site().id()).bind("now", Rows.timestamp(now))
-                .bind("target", Rows.timestamp(now.plus(Duration.ofDays(1))))
-                .bind("lease", Rows.timestamp(now.plus(Duration.ofHours(1))))
-                .fetch().rowsUpdated().block(Duration.ofSeconds(5));
+        advancingElsewhere(site.site().id(), now);
 
         web.post().uri("/v1/test_clock/advance").headers(h -> h.setBearerAuth(key))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"by\": \"P2D\"}").exchange()
@@ -301,14 +294,7 @@ class TestClockIntegrationTest {
             for (long i = advancing; i < CAP; i++) {
                 String filler = newSite(SiteMode.TEST).site().id();
                 fillers.add(filler);
-                db.sql("""
-                        INSERT INTO test_clocks (site_id, status, simulated_at, advancing_to, lease_owner,
-                                                 lease_until, updated_at)
-                        VALUES (:site, 'advancing', :now, :target, 'gateway-elsewhere', :lease, :now)""")
-                        .bind("site", filler).bind("now", Rows.timestamp(now))
-                        .bind("target", Rows.timestamp(now.plus(Duration.ofDays(1))))
-                        .bind("lease", Rows.timestamp(now.plus(Duration.ofHours(1))))
-                        .fetch().rowsUpdated().block(Duration.ofSeconds(5));
+                advancingElsewhere(filler, now);
             }
             web.post().uri("/v1/test_clock/advance").headers(h -> h.setBearerAuth(key))
                     .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"by\": \"P1D\"}").exchange()
@@ -326,6 +312,18 @@ class TestClockIntegrationTest {
         assertThat(advance(key, "{\"by\": \"P1D\"}")).containsEntry("status", "advancing");
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2))
                 .until(() -> "ready".equals(clock(key).get("status")));
+    }
+
+    /** An advance of {@code siteId} to a day after {@code now}, held by another, live instance (lease: an hour). */
+    private void advancingElsewhere(String siteId, Instant now) {
+        db.sql("""
+                INSERT INTO test_clocks (site_id, status, simulated_at, advancing_to, lease_owner, lease_until,
+                                         updated_at)
+                VALUES (:site, 'advancing', :now, :target, 'gateway-elsewhere', :lease, :now)""")
+                .bind("site", siteId).bind("now", Rows.timestamp(now))
+                .bind("target", Rows.timestamp(now.plus(Duration.ofDays(1))))
+                .bind("lease", Rows.timestamp(now.plus(Duration.ofHours(1))))
+                .fetch().rowsUpdated().block(Duration.ofSeconds(5));
     }
 
     private Map<String, Object> clock(String key) {
