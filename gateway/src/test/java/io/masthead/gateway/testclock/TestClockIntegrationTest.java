@@ -39,8 +39,14 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @MastheadIntegrationTest(database = "gateway_clock", properties = {
         "masthead.gateway.test-clock.participants=customer-service",
         "masthead.gateway.test-clock.poll-interval=200ms",
-        "masthead.gateway.test-clock.retry-backoff=500ms"})
+        "masthead.gateway.test-clock.retry-backoff=500ms",
+        "masthead.gateway.test-clock.max-rounds-per-step=10",
+        "masthead.gateway.test-clock.max-attempts=2",
+        "masthead.gateway.test-clock.max-concurrent-advances=" + TestClockIntegrationTest.CAP,
+        "masthead.gateway.test-clock.capacity-retry-after=7s"})
 class TestClockIntegrationTest {
+
+    static final int CAP = 30;
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
     };
@@ -217,14 +223,7 @@ class TestClockIntegrationTest {
         String key = site.key().secret().reveal();
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // an advance held by another, live instance (its lease current): this one leaves it alone
-        db.sql("""
-                INSERT INTO test_clocks (site_id, status, simulated_at, advancing_to, lease_owner, lease_until,
-                                         updated_at)
-                VALUES (:site, 'advancing', :now, :target, 'gateway-elsewhere', :lease, :now)""")
-                .bind("site", site.site().id()).bind("now", Rows.timestamp(now))
-                .bind("target", Rows.timestamp(now.plus(Duration.ofDays(1))))
-                .bind("lease", Rows.timestamp(now.plus(Duration.ofHours(1))))
-                .fetch().rowsUpdated().block(Duration.ofSeconds(5));
+        advancingElsewhere(site.site().id(), now);
 
         web.post().uri("/v1/test_clock/advance").headers(h -> h.setBearerAuth(key))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"by\": \"P2D\"}").exchange()
@@ -236,6 +235,106 @@ class TestClockIntegrationTest {
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("advancing")
                 .jsonPath("$.advancing_to").isEqualTo(now.plus(Duration.ofDays(1)).toString());
+    }
+
+    @Test
+    void anAdvanceThatKeepsFailingEndsFailedWhereItStoodAndANewAdvanceRecovers() {
+        SiteWithKey site = newSite(SiteMode.TEST);
+        String siteId = site.site().id();
+        String key = site.key().secret().reveal();
+        Instant start = Instant.parse((String) clock(key).get("now"));
+        // work of the site the participant never gets done: due on day 2, held by another instance for an hour
+        DatabaseClient serviceDb = service.context().getBean(DatabaseClient.class);
+        serviceDb.sql("""
+                INSERT INTO due_work (site_id, livemode, kind, key, due_at, lease_token, lease_until)
+                VALUES (:site, false, :kind, :key, :due, :token, :until)""")
+                .bind("site", siteId).bind("kind", ClockTestService.NOTE).bind("key", "stuck of " + siteId)
+                .bind("due", Rows.timestamp(start.plus(Duration.ofDays(2))))
+                .bind("token", java.util.UUID.randomUUID())
+                .bind("until", Rows.timestamp(Instant.now().plus(Duration.ofHours(1))))
+                .fetch().rowsUpdated().block(Duration.ofSeconds(5));
+
+        Map<String, Object> accepted = advance(key, "{\"by\": \"P5D\"}");
+        Instant from = Instant.parse((String) accepted.get("now"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2))
+                .until(() -> "failed".equals(clock(key).get("status")));
+        Map<String, Object> failed = clock(key);
+        assertThat(failed).containsEntry("advancing_to", null).containsEntry("last_error", null)
+                .containsEntry("now", from.toString());
+        assertThat((String) failed.get("failure")).contains("gave up after 2 attempts")
+                .contains(from.plus(Duration.ofDays(5)).toString()).contains("customer-service waits for due work");
+        // it stays failed (no further attempt) and the time stands where every service last settled
+        assertThat(db.sql("SELECT attempts FROM test_clocks WHERE site_id = :site").bind("site", siteId)
+                .map(row -> row.get("attempts", Integer.class)).one().block(Duration.ofSeconds(5))).isEqualTo(2);
+
+        // the stuck work is gone: a new advance starts from where the clock stands and completes
+        serviceDb.sql("DELETE FROM due_work WHERE site_id = :site").bind("site", siteId).fetch().rowsUpdated()
+                .block(Duration.ofSeconds(5));
+        try (var probe = TopicProbe.avro(Topics.SITES.topicName())) {
+            Map<String, Object> again = advance(key, "{\"by\": \"P5D\"}");
+            assertThat(again).containsEntry("status", "advancing").containsEntry("now", from.toString())
+                    .containsEntry("failure", null);
+            TestClockReady ready = (TestClockReady) probe.awaitOne(TopicProbe.key(siteId), Duration.ofMinutes(2))
+                    .value();
+            assertThat(ready.getTestClock().getNow()).isEqualTo(from.plus(Duration.ofDays(5)));
+        }
+        assertThat(clock(key)).containsEntry("status", "ready").containsEntry("failure", null);
+    }
+
+    @Test
+    void advancesBeyondTheCapAcrossSitesAreRefusedWithRetryAfterAndChangeNothing() {
+        long advancing = db.sql("SELECT count(*) AS n FROM test_clocks WHERE status = 'advancing'")
+                .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5));
+        java.util.List<String> fillers = new java.util.ArrayList<>();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        SiteWithKey site = newSite(SiteMode.TEST);
+        String key = site.key().secret().reveal();
+        try {
+            // other sites' advances, held by another live instance, fill the platform up to its cap
+            for (long i = advancing; i < CAP; i++) {
+                String filler = newSite(SiteMode.TEST).site().id();
+                fillers.add(filler);
+                advancingElsewhere(filler, now);
+            }
+            web.post().uri("/v1/test_clock/advance").headers(h -> h.setBearerAuth(key))
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"by\": \"P1D\"}").exchange()
+                    .expectStatus().isEqualTo(429)
+                    .expectHeader().valueEquals("Retry-After", "7")
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.type").isEqualTo("urn:masthead:problem:test-clock-capacity");
+            assertThat(clock(key)).containsEntry("status", "ready");
+        } finally {
+            db.sql("DELETE FROM test_clocks WHERE site_id = ANY(:sites)")
+                    .bind("sites", fillers.toArray(String[]::new)).fetch().rowsUpdated()
+                    .block(Duration.ofSeconds(5));
+        }
+        // with room again, the same advance is accepted
+        assertThat(advance(key, "{\"by\": \"P1D\"}")).containsEntry("status", "advancing");
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2))
+                .until(() -> "ready".equals(clock(key).get("status")));
+    }
+
+    /** An advance of {@code siteId} to a day after {@code now}, held by another, live instance (lease: an hour). */
+    private void advancingElsewhere(String siteId, Instant now) {
+        db.sql("""
+                INSERT INTO test_clocks (site_id, status, simulated_at, advancing_to, lease_owner, lease_until,
+                                         updated_at)
+                VALUES (:site, 'advancing', :now, :target, 'gateway-elsewhere', :lease, :now)""")
+                .bind("site", siteId).bind("now", Rows.timestamp(now))
+                .bind("target", Rows.timestamp(now.plus(Duration.ofDays(1))))
+                .bind("lease", Rows.timestamp(now.plus(Duration.ofHours(1))))
+                .fetch().rowsUpdated().block(Duration.ofSeconds(5));
+    }
+
+    private Map<String, Object> clock(String key) {
+        return web.get().uri("/v1/test_clock").headers(h -> h.setBearerAuth(key)).exchange()
+                .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+    }
+
+    private Map<String, Object> advance(String key, String body) {
+        return web.post().uri("/v1/test_clock/advance").headers(h -> h.setBearerAuth(key))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isAccepted().expectBody(JSON).returnResult().getResponseBody();
     }
 
     @Test
@@ -269,7 +368,12 @@ class TestClockIntegrationTest {
                 .jsonPath("$.paths['/v1/test_clock/advance'].post.responses['403']").exists()
                 .jsonPath("$.paths['/v1/test_clock/advance'].post.requestBody.content['application/json'].schema.$ref")
                 .isEqualTo("#/components/schemas/TestClockAdvance")
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.responses['429'].content['application/problem+json']"
+                        + ".schema.$ref").isEqualTo(problem)
+                .jsonPath("$.paths['/v1/test_clock/advance'].post.responses['429'].headers['Retry-After']").exists()
                 .jsonPath("$.components.schemas.TestClock.properties.advancing_to").exists()
+                .jsonPath("$.components.schemas.TestClock.properties.failure").exists()
+                .jsonPath("$.components.schemas.TestClock.properties.status.enum[2]").isEqualTo("failed")
                 .jsonPath("$.components.schemas.TestClockAdvance.properties.by.example").isEqualTo("P30D")
                 .jsonPath("$.paths['/internal/clock/steps']").doesNotExist();
     }

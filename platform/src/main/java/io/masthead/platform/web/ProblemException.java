@@ -1,6 +1,7 @@
 package io.masthead.platform.web;
 
 import io.masthead.platform.validation.Violation;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 
@@ -11,13 +12,21 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final transient List<Violation> errors;
+    private final Duration retryAfter;
 
     public ProblemException(HttpStatus status, String type, String title, String detail, List<Violation> errors) {
+        this(status, type, title, detail, errors, null);
+    }
+
+    /** @param retryAfter sent as {@code Retry-After} (whole seconds, at least 1), or null for none */
+    public ProblemException(HttpStatus status, String type, String title, String detail, List<Violation> errors,
+            Duration retryAfter) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.retryAfter = retryAfter;
     }
 
     public static ProblemException notFound(String resource, String id) {
@@ -49,5 +58,10 @@ public class ProblemException extends RuntimeException {
 
     public List<Violation> errors() {
         return errors;
+    }
+
+    /** When the client may try again ({@code Retry-After}), or null. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 }

@@ -54,8 +54,15 @@ public class ProblemWebExceptionHandler implements WebExceptionHandler {
             return RequestBodyLimit.tooLarge(exchange, maxRequestBody);
         }
         return switch (ex) {
-            case ProblemException p -> Problems.write(exchange.getResponse(), p.status(), p.type(), p.title(),
-                    p.getMessage(), instance, p.errors());
+            case ProblemException p -> {
+                if (p.retryAfter() != null) {
+                    long seconds = Math.max(1, (p.retryAfter().toMillis() + 999) / 1000);
+                    exchange.getResponse().getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER,
+                            Long.toString(seconds));
+                }
+                yield Problems.write(exchange.getResponse(), p.status(), p.type(), p.title(), p.getMessage(), instance,
+                        p.errors());
+            }
             case ValidationException v -> Problems.write(exchange.getResponse(), HttpStatus.UNPROCESSABLE_CONTENT,
                     "invalid-request", "Invalid request", "One or more fields are invalid", instance, v.violations());
             case WebExchangeBindException b -> Problems.write(exchange.getResponse(), HttpStatus.UNPROCESSABLE_CONTENT,

@@ -39,4 +39,39 @@ class PatchTest {
         assertThatThrownBy(patch::throwIfInvalid).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("email").hasMessageContaining("metadata.b");
     }
+
+    @Test
+    void typedFieldsAreReadStrictlyAndEveryWrongTypeIsNamedTogether() {
+        Set<String> fields = Set.of("flag", "count", "amount", "names", "at", "bad_flag", "bad_count", "big_count",
+                "bad_amount", "bad_names", "bad_item", "bad_at", "cleared");
+        Patch patch = Patch.of(JSON.readTree("""
+                {"flag": true, "count": 7, "amount": 99999999999, "names": ["a", "b"], "at": "2030-01-31T00:00:00Z",
+                 "bad_flag": "true", "bad_count": 1.5, "big_count": 99999999999, "bad_amount": "12",
+                 "bad_names": "a", "bad_item": ["a", 2], "bad_at": "tomorrow", "cleared": null}"""), fields);
+        assertThat(patch.flag("flag")).isTrue();
+        assertThat(patch.integer("count")).isEqualTo(7);
+        assertThat(patch.whole("amount")).isEqualTo(99_999_999_999L);
+        assertThat(patch.strings("names")).containsExactly("a", "b");
+        assertThat(patch.instant("at")).isEqualTo(java.time.Instant.parse("2030-01-31T00:00:00Z"));
+        assertThat(patch.flag("cleared")).isNull();
+        assertThat(patch.integer("cleared")).isNull();
+        assertThat(patch.instant("cleared")).isNull();
+        assertThat(patch.strings("cleared")).isEmpty();
+        assertThat(patch.flag("absent")).isNull();
+        patch.throwIfInvalid(); // nothing wrong read so far
+
+        assertThat(patch.flag("bad_flag")).isNull();
+        assertThat(patch.integer("bad_count")).isNull();
+        assertThat(patch.integer("big_count")).isNull();
+        assertThat(patch.whole("bad_amount")).isNull();
+        assertThat(patch.strings("bad_names")).isEmpty();
+        assertThat(patch.strings("bad_item")).containsExactly("a");
+        assertThat(patch.instant("bad_at")).isNull();
+        patch.reject("cleared", "cannot be null");
+        assertThatThrownBy(patch::throwIfInvalid).isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(((ValidationException) e).violations())
+                        .extracting(io.masthead.platform.validation.Violation::field)
+                        .containsExactly("bad_flag", "bad_count", "big_count", "bad_amount", "bad_names",
+                                "bad_item.1", "bad_at", "cleared"));
+    }
 }

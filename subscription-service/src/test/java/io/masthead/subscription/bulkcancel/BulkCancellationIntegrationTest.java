@@ -178,6 +178,37 @@ class BulkCancellationIntegrationTest extends SubscriptionIntegrationSupport {
         assertThat(count(site, "status = 'canceled' AND ended_at = '" + date + "'")).isEqualTo(3);
     }
 
+    @Test
+    void theScopeIsTheSnapshotAtTheJobsCreationSoADryRunMatchesTheRealRun() {
+        String site = newSite();
+        Instant t0 = freezeClock(site); // the site's time stands still: later subscriptions share the job's time
+        String plan = monthlyPlan(site);
+        String customer = customer(site, "Snap", "snap@example.com");
+        List<String> before = IntStream.range(0, 5).mapToObj(i -> subscribe(site, Map.of("customer", customer,
+                "plan", plan)).get("id").toString()).toList();
+
+        Map<String, Object> scope = Map.of("plan", plan);
+        String dry = start(site, Map.of("scope", scope, "effective", "immediately", "dry_run", true))
+                .get("id").toString();
+        Instant date = t0.plus(Duration.ofDays(5));
+        String dated = start(site, Map.of("scope", scope, "effective", "date", "effective_date", date.toString()))
+                .get("id").toString();
+        // created after both jobs, before either ran: not theirs
+        List<String> after = IntStream.range(0, 3).mapToObj(i -> subscribe(site, Map.of("customer", customer,
+                "plan", plan)).get("id").toString()).toList();
+
+        drain(site);
+        assertThat(job(site, dry)).containsEntry("status", "succeeded").containsEntry("matched", 5)
+                .containsEntry("canceled", 5);
+        advance(site, date.plusSeconds(1));
+        assertThat(job(site, dated)).containsEntry("status", "succeeded").containsEntry("matched", 5)
+                .containsEntry("canceled", 5);
+        assertThat(before).allSatisfy(id -> get(site, "/v1/subscriptions/" + id).exchange().expectBody()
+                .jsonPath("$.status").isEqualTo("canceled"));
+        assertThat(after).allSatisfy(id -> get(site, "/v1/subscriptions/" + id).exchange().expectBody()
+                .jsonPath("$.status").isEqualTo("active"));
+    }
+
     @Autowired
     io.masthead.platform.duework.DueWorkProperties dueWorkProperties;
 

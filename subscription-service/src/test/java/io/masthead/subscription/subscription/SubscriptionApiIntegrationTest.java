@@ -18,6 +18,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
 
 /** Every subscription endpoint over HTTP against the real engines; every change checked on subscriptions.v1. */
 class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
@@ -359,6 +360,36 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    void renewAheadOfASubscriptionSetToCancelIsRefusedAndChangesNothing() {
+        String site = newSite();
+        freezeClock(site);
+        String plan = monthlyPlan(site);
+        String id = subscribe(site, Map.of("customer", customer(site, "Quinn", "quinn@example.com"), "plan", plan))
+                .get("id").toString();
+        post(site, "/v1/subscriptions/" + id + "/cancel").bodyValue("{\"at_period_end\": true}").exchange()
+                .expectStatus().isOk();
+        Map<String, Object> canceling = read(site, id);
+
+        post(site, "/v1/subscriptions/" + id + "/renew").bodyValue("{}").exchange()
+                .expectStatus().isEqualTo(409)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:masthead:problem:canceling-at-period-end")
+                .jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("cancel_at_period_end"));
+        assertThat(read(site, id)).isEqualTo(canceling).containsEntry("cancel_at_period_end", true)
+                .containsEntry("scheduled_renewal", null);
+        assertThat(eventTypes(site, id)).containsExactly("subscription.created", "subscription.updated");
+
+        // cleared explicitly, it renews ahead
+        patch(site, "/v1/subscriptions/" + id).bodyValue("{\"cancel_at_period_end\": false}").exchange()
+                .expectStatus().isOk();
+        post(site, "/v1/subscriptions/" + id + "/renew").bodyValue("{}").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.scheduled_renewal.plan").isEqualTo(plan);
+        assertThat(eventTypes(site, id)).containsExactly("subscription.created", "subscription.updated",
+                "subscription.updated", "subscription.renewal_scheduled");
+    }
+
+    @Test
     void giftsAndMemberships() {
         String site = newSite();
         freezeClock(site);
@@ -376,6 +407,127 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
         Map<String, Object> member = subscribe(site, Map.of("customer", recipient, "plan", group, "type", "member",
                 "membership", "acme-newsroom"));
         assertThat(member).containsEntry("membership_admin", admin.get("id")).containsEntry("type", "member");
+    }
+
+    @Test
+    void aChangeOfPlanKeepsAGiftOnOnePlanAndMovesAMembershipGroupTogether() {
+        String site = newSite();
+        freezeClock(site);
+        String monthly = monthlyPlan(site);
+        String yearly = plan(site, 12_000, "year", 1, true, 0, "regular", null, false);
+        String silver = plan(site, 50_000, "year", 1, true, 0, "membership", null, false);
+        String gold = plan(site, 80_000, "year", 1, true, 0, "membership", null, false);
+        String donor = customer(site, "Donor", "donor@example.com");
+        String recipient = customer(site, "Recipient", "recipient@example.com");
+
+        // a gift moves as a whole: the donor pays the new plan, the recipient holds it
+        String gift = subscribe(site, Map.of("customer", donor, "plan", monthly, "gift", Map.of("recipient", recipient)))
+                .get("id").toString();
+        Map<String, Object> movedGift = created(post(site, "/v1/subscriptions/" + gift + "/change_plan")
+                .bodyValue(Map.of("plan", yearly)));
+        assertThat(movedGift).containsEntry("customer", donor).containsEntry("plan", yearly)
+                .containsEntry("gift", Map.of("recipient", recipient)).containsEntry("replaces", gift);
+
+        String boss = customer(site, "Boss", "boss@example.com");
+        String ann = customer(site, "Ann", "ann@example.com");
+        String bob = customer(site, "Bob", "bob@example.com");
+        String admin = subscribe(site, Map.of("customer", boss, "plan", silver, "type", "admin",
+                "membership", "newsroom")).get("id").toString();
+        String annMember = subscribe(site, Map.of("customer", ann, "plan", silver, "type", "member",
+                "membership", "newsroom")).get("id").toString();
+        String bobMember = subscribe(site, Map.of("customer", bob, "plan", silver, "type", "member",
+                "membership", "newsroom")).get("id").toString();
+        long rowsBefore = rows(site, "subscriptions");
+
+        // a member does not move alone; an admin does not take its group off membership plans: nothing written
+        post(site, "/v1/subscriptions/" + annMember + "/change_plan").bodyValue(Map.of("plan", gold)).exchange()
+                .expectStatus().isEqualTo(409).expectBody()
+                .jsonPath("$.type").isEqualTo("urn:masthead:problem:membership-member-follows-admin")
+                .jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains(admin));
+        assertProblem(post(site, "/v1/subscriptions/" + admin + "/change_plan").bodyValue(Map.of("plan", monthly))
+                .exchange(), 422, "plan");
+        assertThat(rows(site, "subscriptions")).isEqualTo(rowsBefore);
+        assertThat(read(site, annMember)).containsEntry("status", "active").containsEntry("plan", silver);
+        assertThat(read(site, admin)).containsEntry("status", "active");
+
+        // the admin's change of plan moves the group: every member canceled and started on the new plan with it
+        Map<String, Object> newAdmin = created(post(site, "/v1/subscriptions/" + admin + "/change_plan")
+                .bodyValue(Map.of("plan", gold, "refund", "prorated")));
+        String newAdminId = newAdmin.get("id").toString();
+        assertThat(newAdmin).containsEntry("type", "admin").containsEntry("membership", "newsroom")
+                .containsEntry("plan", gold).containsEntry("replaces", admin);
+        assertThat(read(site, admin)).containsEntry("status", "canceled");
+        List<ConsumerRecord<String, Object>> all = everythingPublished(site);
+        for (String old : List.of(annMember, bobMember)) {
+            assertThat(read(site, old)).containsEntry("status", "canceled");
+            SubscriptionCanceled canceled = (SubscriptionCanceled) all.stream()
+                    .filter(r -> r.value() instanceof SubscriptionCanceled c && c.getSubscription().getId().equals(old))
+                    .findFirst().orElseThrow().value();
+            assertThat(canceled.getRefund()).isEqualTo("prorated");
+            assertThat(canceled.getRefundAmount()).isEqualTo(50_000);
+            String replacement = canceled.getReplacedBy();
+            assertThat(read(site, replacement)).containsEntry("type", "member").containsEntry("plan", gold)
+                    .containsEntry("membership_admin", newAdminId).containsEntry("replaces", old)
+                    .containsEntry("status", "active");
+            assertThat(eventTypes(site, replacement)).containsExactly("subscription.created");
+        }
+        assertThat(rows(site, "subscriptions")).isEqualTo(rowsBefore + 3);
+        assertThat(db.sql("SELECT count(*) AS n FROM subscriptions WHERE site_id = :site AND membership_admin_id = :a "
+                        + "AND status = 'active'").bind("site", site).bind("a", newAdminId)
+                .map(row -> row.get("n", Long.class)).one().block()).isEqualTo(2);
+        // a new member joins the group on the new plan
+        assertThat(subscribe(site, Map.of("customer", customer(site, "Cy", "cy@example.com"), "plan", gold,
+                "type", "member", "membership", "newsroom"))).containsEntry("membership_admin", newAdminId);
+    }
+
+    @Test
+    void cancelingAnAdminsSubscriptionCancelsItsMembersTheSameWayEachWithItsEvent() {
+        String site = newSite();
+        freezeClock(site);
+        String group = plan(site, 50_000, "year", 1, true, 0, "membership", null, false);
+        String admin = subscribe(site, Map.of("customer", customer(site, "Boss", "boss@example.com"), "plan", group,
+                "type", "admin", "membership", "desk")).get("id").toString();
+        List<String> members = List.of("Ann", "Bob").stream().map(name -> subscribe(site, Map.of("customer",
+                customer(site, name, name + "@example.com"), "plan", group, "type", "member", "membership", "desk"))
+                .get("id").toString()).toList();
+        String otherAdmin = subscribe(site, Map.of("customer", customer(site, "Other", "other@example.com"),
+                "plan", group, "type", "admin", "membership", "other-desk")).get("id").toString();
+        String otherMember = subscribe(site, Map.of("customer", customer(site, "Olga", "olga@example.com"),
+                "plan", group, "type", "member", "membership", "other-desk")).get("id").toString();
+
+        // at the period end: every member set to cancel at its own period end, with its own event
+        post(site, "/v1/subscriptions/" + admin + "/cancel").bodyValue("{\"at_period_end\": true}").exchange()
+                .expectStatus().isOk();
+        for (String member : members) {
+            assertThat(read(site, member)).containsEntry("status", "active").containsEntry("cancel_at_period_end",
+                    true).containsEntry("renews_at", null);
+            assertThat(eventTypes(site, member)).containsExactly("subscription.created", "subscription.updated");
+        }
+        assertThat(read(site, otherMember)).containsEntry("cancel_at_period_end", false);
+
+        // now: every member canceled now with the refund of its own period, with its own event; nothing renews it
+        post(site, "/v1/subscriptions/" + admin + "/cancel").bodyValue("{\"refund\": \"full\"}").exchange()
+                .expectStatus().isOk();
+        List<ConsumerRecord<String, Object>> all = everythingPublished(site);
+        for (String member : members) {
+            assertThat(read(site, member)).containsEntry("status", "canceled");
+            SubscriptionCanceled canceled = (SubscriptionCanceled) events(site, member).getLast().value();
+            assertThat(canceled.getRefund()).isEqualTo("full");
+            assertThat(canceled.getRefundAmount()).isEqualTo(50_000);
+            assertThat(dueWork.find(Lifecycle.PERIOD_END, member).blockOptional()).isEmpty();
+        }
+        assertThat(all).filteredOn(r -> r.value() instanceof SubscriptionCanceled).hasSize(3);
+        assertThat(read(site, otherAdmin)).containsEntry("status", "active");
+        assertThat(read(site, otherMember)).containsEntry("status", "active");
+
+        // the other group, canceled at once: its member ends with it
+        post(site, "/v1/subscriptions/" + otherAdmin + "/cancel").bodyValue("{}").exchange().expectStatus().isOk();
+        assertThat(read(site, otherMember)).containsEntry("status", "canceled");
+        assertThat(eventTypes(site, otherMember)).containsExactly("subscription.created", "subscription.canceled");
+        // a group without a live admin takes no new member
+        assertProblem(post(site, "/v1/subscriptions").bodyValue(Map.of("customer", customer(site, "Late",
+                "late@example.com"), "plan", group, "type", "member", "membership", "other-desk")).exchange(), 422,
+                "membership");
     }
 
     @Test

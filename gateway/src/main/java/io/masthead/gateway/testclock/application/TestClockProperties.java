@@ -21,6 +21,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRoundsPerStep    rounds a step may take before the attempt fails
  * @param pauseAfterBusyRound the pause before another round when a service was not quiet
  * @param callTimeout         the longest a service's step call may take
+ * @param maxAttempts         attempts of an advance before it gives up: the clock is then {@code failed} (a new
+ *                            advance starts from where it stands)
+ * @param maxConcurrentAdvances advancing clocks across every site at once; an advance beyond is refused (429) with
+ *                            {@code Retry-After: capacity-retry-after}
+ * @param capacityRetryAfter  the {@code Retry-After} of that refusal
  */
 @Validated
 @ConfigurationProperties("masthead.gateway.test-clock")
@@ -31,5 +36,8 @@ public record TestClockProperties(
         @NotNull @DefaultValue("5s") Duration retryBackoff,
         @Min(2) @DefaultValue("100") int maxRoundsPerStep,
         @NotNull @DefaultValue("100ms") Duration pauseAfterBusyRound,
-        @NotNull @DefaultValue("60s") Duration callTimeout) {
+        @NotNull @DefaultValue("60s") Duration callTimeout,
+        @Min(1) @DefaultValue("5") int maxAttempts,
+        @Min(1) @DefaultValue("8") int maxConcurrentAdvances,
+        @NotNull @DefaultValue("10s") Duration capacityRetryAfter) {
 }

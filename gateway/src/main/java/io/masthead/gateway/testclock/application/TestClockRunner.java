@@ -103,11 +103,21 @@ public class TestClockRunner implements SmartLifecycle {
                         log.warn("The advance of {} is no longer this instance's", site);
                         return Mono.empty();
                     }
-                    log.warn("Advancing the test clock of {} failed (retried in {}): {}", site,
-                            properties.retryBackoff(), e.getMessage());
                     Instant wall = Timestamps.now(clock);
-                    return clocks.failed(site, owner, String.valueOf(e.getMessage()),
-                            wall.plus(properties.retryBackoff()), wall);
+                    String error = String.valueOf(e.getMessage());
+                    String failure = "the advance to " + claimed.advancingTo() + " gave up after "
+                            + properties.maxAttempts() + " attempts; the last one failed: " + error;
+                    return clocks.failed(site, owner, error, failure, properties.maxAttempts(),
+                                    wall.plus(properties.retryBackoff()), wall)
+                            .doOnNext(gaveUp -> {
+                                if (gaveUp) {
+                                    log.warn("The test clock of {} failed: {}", site, failure);
+                                } else {
+                                    log.warn("Advancing the test clock of {} failed (retried in {}): {}", site,
+                                            properties.retryBackoff(), error);
+                                }
+                            })
+                            .then();
                 })
                 .doFinally(signal -> {
                     renewal.dispose();

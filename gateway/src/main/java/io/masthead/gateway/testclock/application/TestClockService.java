@@ -21,13 +21,15 @@ public class TestClockService {
     private final TestClockRepository clocks;
     private final TestClockRunner runner;
     private final TransactionalOperator transaction;
+    private final TestClockProperties properties;
     private final Clock clock;
 
     public TestClockService(TestClockRepository clocks, TestClockRunner runner, TransactionalOperator transaction,
-            Clock clock) {
+            TestClockProperties properties, Clock clock) {
         this.clocks = clocks;
         this.runner = runner;
         this.transaction = transaction;
+        this.properties = properties;
         this.clock = clock;
     }
 
@@ -37,8 +39,10 @@ public class TestClockService {
     }
 
     /**
-     * Starts moving the site's time to {@code target}; {@code field} is the request field that named it. Refused:
-     * another advance still running (409), a target not after the clock's now or too far ahead (422).
+     * Starts moving the site's time to {@code target}; {@code field} is the request field that named it. A failed
+     * clock advances from where it stands. Refused: another advance of the site still running (409), a target not
+     * after the clock's now or too far ahead (422), {@code max-concurrent-advances} clocks advancing across every
+     * site already (429 with {@code Retry-After}).
      */
     public Mono<TestClock> advance(Caller caller, AdvanceTarget target, String field) {
         return requireTestMode(caller).then(Mono.defer(() -> {
@@ -53,8 +57,8 @@ public class TestClockService {
                                     + TestClock.MAX_AHEAD.toDays() + " days after the test clock's now"));
                         }
                         return switch (current.advanceTo(to, wall)) {
-                            case TestClock.Advance.Accepted accepted ->
-                                    clocks.startAdvance(accepted.clock(), wall).thenReturn(accepted.clock());
+                            case TestClock.Advance.Accepted accepted -> admit()
+                                    .then(clocks.startAdvance(accepted.clock(), wall)).thenReturn(accepted.clock());
                             case TestClock.Advance.AlreadyAdvancing busy -> Mono.error(new ProblemException(
                                     HttpStatus.CONFLICT, "test-clock-advancing", "Test clock advancing",
                                     "The test clock is still advancing to " + busy.advancingTo()
@@ -70,6 +74,16 @@ public class TestClockService {
                     .as(transaction::transactional)
                     .doOnNext(started -> runner.kick(started.siteId()));
         }));
+    }
+
+    /** Room for one more advancing clock across every site, or a 429 that says when to try again. */
+    private Mono<Void> admit() {
+        return clocks.countAdvancingExclusively().flatMap(advancing -> advancing < properties.maxConcurrentAdvances()
+                ? Mono.<Void>empty()
+                : Mono.error(new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "test-clock-capacity",
+                        "Too many test clocks advancing", advancing + " test clocks are advancing, the most this "
+                                + "platform runs at once (masthead.gateway.test-clock.max-concurrent-advances): "
+                                + "retry later", List.of(), properties.capacityRetryAfter())));
     }
 
     private static Mono<Void> requireTestMode(Caller caller) {

@@ -58,7 +58,7 @@ public class TestClockConfiguration {
 
     @Bean
     TestClockService testClockService(TestClockRepository clocks, TestClockRunner runner,
-            ReactiveTransactionManager transactions, Clock clock) {
-        return new TestClockService(clocks, runner, TransactionalOperator.create(transactions), clock);
+            ReactiveTransactionManager transactions, TestClockProperties properties, Clock clock) {
+        return new TestClockService(clocks, runner, TransactionalOperator.create(transactions), properties, clock);
     }
 }

@@ -112,18 +112,45 @@ public class TestClockRepository {
                 .fetch().rowsUpdated().map(n -> n == 1);
     }
 
-    /** An attempt failed: the lease is given up, the next attempt waits until {@code retryAt}. */
-    public Mono<Void> failed(String siteId, String owner, String error, Instant retryAt, Instant wall) {
+    /**
+     * An attempt failed: the lease is given up, and the next attempt waits until {@code retryAt}; or, when this was
+     * attempt {@code maxAttempts} (attempts are counted by the claims), the advance gives up: the clock is
+     * {@code failed} with {@code failure}, standing where the services last settled.
+     *
+     * @return true when the clock is failed now
+     */
+    public Mono<Boolean> failed(String siteId, String owner, String error, String failure, int maxAttempts,
+            Instant retryAt, Instant wall) {
         return db.sql("""
                         UPDATE test_clocks
-                           SET lease_owner = NULL, lease_until = NULL, retry_at = :retry, last_error = :error,
-                               updated_at = :wall
-                         WHERE site_id = :site AND status = 'advancing' AND lease_owner = :owner""")
-                .bind("site", siteId).bind("owner", owner)
+                           SET status = CASE WHEN attempts >= :max THEN 'failed' ELSE status END,
+                               advancing_to = CASE WHEN attempts >= :max THEN NULL ELSE advancing_to END,
+                               retry_at = CASE WHEN attempts >= :max THEN NULL ELSE :retry END,
+                               last_error = CASE WHEN attempts >= :max THEN :failure ELSE :error END,
+                               lease_owner = NULL, lease_until = NULL, updated_at = :wall
+                         WHERE site_id = :site AND status = 'advancing' AND lease_owner = :owner
+                        RETURNING status""")
+                .bind("site", siteId).bind("owner", owner).bind("max", maxAttempts)
                 .bind("retry", Rows.timestamp(retryAt))
-                .bind("error", error.length() > 2000 ? error.substring(0, 2000) : error)
+                .bind("error", limit(error))
+                .bind("failure", limit(failure))
                 .bind("wall", Rows.timestamp(wall))
-                .fetch().rowsUpdated().then();
+                .map(row -> "failed".equals(row.get("status", String.class))).one()
+                .defaultIfEmpty(false);
+    }
+
+    private static String limit(String text) {
+        return text.length() > 2000 ? text.substring(0, 2000) : text;
+    }
+
+    /**
+     * How many clocks of every site are advancing, counted under a transaction-wide advisory lock, so that two
+     * advances admitted at the same time see each other (the lock is held until the caller's transaction ends).
+     */
+    public Mono<Long> countAdvancingExclusively() {
+        return db.sql("SELECT pg_advisory_xact_lock(hashtext('test_clocks.admission'))").fetch().rowsUpdated()
+                .then(db.sql("SELECT count(*) AS n FROM test_clocks WHERE status = 'advancing'")
+                        .map(row -> row.get("n", Long.class)).one());
     }
 
     /** Gives up every lease of {@code owner} (an instance stopping): the advances are resumed by the next claim. */

@@ -2,9 +2,13 @@ package io.masthead.gateway.testclock.model;
 
 import java.util.Locale;
 
-/** A test clock is {@code ready} (the site's time runs with the wall clock) or {@code advancing} to a target. */
+/**
+ * A test clock is {@code ready} (the site's time runs with the wall clock), {@code advancing} to a target, or
+ * {@code failed}: its advance gave up after its attempts, and the site's time stands at the last step every service
+ * settled at until a new advance moves it on.
+ */
 public enum ClockStatus {
-    READY, ADVANCING;
+    READY, ADVANCING, FAILED;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT);

@@ -8,9 +8,11 @@ import java.util.Objects;
 /**
  * The test clock of a test-mode site. Ready: the site's time runs on with the wall clock from {@code simulatedAt},
  * set at wall time {@code setAtWall}. Advancing: it stands at {@code simulatedAt} (the last step every service
- * settled at) on its way to {@code advancingTo}. A site that never advanced has the wall clock's time.
+ * settled at) on its way to {@code advancingTo}. Failed: the advance gave up after its attempts; the time stands at
+ * {@code simulatedAt} (the services stay frozen there) until a new advance, which starts from it. A site that never
+ * advanced has the wall clock's time.
  *
- * @param lastError why the last attempt of the current advance failed (it is retried), or null
+ * @param lastError advancing: why the last attempt failed (it is retried), or null; failed: why the advance failed
  */
 public record TestClock(String siteId, ClockStatus status, Instant simulatedAt, Instant setAtWall,
         Instant advancingTo, String lastError) {
@@ -37,7 +39,7 @@ public record TestClock(String siteId, ClockStatus status, Instant simulatedAt, 
 
     /** The site's time when the wall clock shows {@code wall}, in milliseconds. */
     public Instant now(Instant wall) {
-        if (status == ClockStatus.ADVANCING) {
+        if (status != ClockStatus.READY) {
             return simulatedAt.truncatedTo(ChronoUnit.MILLIS);
         }
         Duration passed = Duration.between(setAtWall, wall);
@@ -62,7 +64,12 @@ public record TestClock(String siteId, ClockStatus status, Instant simulatedAt, 
         }
     }
 
-    /** Advancing from the site's time at {@code wall} to {@code target}. */
+    /** What a failed clock shows as its failure (null otherwise). */
+    public String failure() {
+        return status == ClockStatus.FAILED ? lastError : null;
+    }
+
+    /** Advancing from the site's time at {@code wall} to {@code target}; a failed clock advances from where it stands. */
     public Advance advanceTo(Instant target, Instant wall) {
         if (status == ClockStatus.ADVANCING) {
             return new Advance.AlreadyAdvancing(advancingTo);

@@ -59,11 +59,18 @@ class TestClockController {
                     + "background: every service processes the site's due work up to the target in due-time "
                     + "order, including work that other work causes, as if the time had passed. The clock is "
                     + "`advancing` meanwhile, then `ready`, and `test_clock.ready` is sent (topic `sites.v1`, "
-                    + "webhook).")
+                    + "webhook). An advance whose attempts keep failing gives up after `max-attempts`: the clock is "
+                    + "`failed` with its `failure`, and a new advance (of a failed clock) starts from where it "
+                    + "stands.")
     @ApiResponse(responseCode = "202", description = "The advance started: the clock, advancing")
     @ApiResponse(responseCode = "403", description = "A live-mode site (test clocks are for test mode only), or "
             + "not a secret key")
-    @ApiResponse(responseCode = "409", description = "The clock is still advancing")
+    @ApiResponse(responseCode = "409", description = "The clock is still advancing (one advance per site at a time)")
+    @ApiResponse(responseCode = "429", description = "Too many test clocks are advancing across every site "
+            + "(`masthead.gateway.test-clock.max-concurrent-advances`): retry after `Retry-After` seconds",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Retry-After",
+                    description = "Seconds to wait before advancing again",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer", minimum = "1")))
     @ApiResponse(responseCode = "422", description = "Neither or both of `to` and `by`, an unreadable time or "
             + "duration, or a target not after `now` (the clock only moves forward)")
     Mono<TestClockResponse> advance(@RequestBody(required = false) AdvanceRequest body, ServerWebExchange exchange) {

@@ -125,14 +125,15 @@ public class BulkCancellationService implements DueWorkHandler {
         return jobs.findForUpdate(item.siteId(), item.key())
                 .filter(job -> !job.isFinished())
                 .flatMap(job -> job.status() == BulkCancellation.Status.PENDING
-                        ? subscriptions.countInScope(job.siteId(), job.scope().filter())
+                        ? subscriptions.countInScope(job.siteId(), job.snapshot(), job.snapshotIdBound())
                                 .map(n -> job.started(n, siteNow))
                         : Mono.just(job))
                 .flatMap(job -> batch(job, siteNow));
     }
 
     private Mono<BulkCancellation> batch(BulkCancellation job, Instant now) {
-        return subscriptions.idsInScope(job.siteId(), job.scope().filter(), job.cursor(), BATCH_SIZE).collectList()
+        return subscriptions.idsInScope(job.siteId(), job.snapshot(), job.snapshotIdBound(), job.cursor(), BATCH_SIZE)
+                .collectList()
                 .flatMap(ids -> Flux.fromIterable(ids)
                         .concatMap(id -> subscriptions.cancelInBulk(job.siteId(), id, job.cancelsAtPeriodEnd(),
                                 job.dryRun(), now))

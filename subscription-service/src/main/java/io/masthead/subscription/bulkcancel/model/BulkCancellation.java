@@ -3,7 +3,9 @@ package io.masthead.subscription.bulkcancel.model;
 import io.masthead.platform.validation.Violations;
 import io.masthead.subscription.subscription.model.SubscriptionFilter;
 import io.masthead.subscription.subscription.model.SubscriptionStatus;
+import io.masthead.subscription.subscription.model.Subscription;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -101,6 +103,26 @@ public record BulkCancellation(String id, String siteId, boolean livemode, Scope
         return new BulkCancellation(id, siteId, livemode, new Scope(Boolean.TRUE.equals(all), plan,
                 status == null ? null : SubscriptionStatus.parse(status)), Effective.parse(effective), effectiveDate,
                 Boolean.TRUE.equals(dryRun), Status.PENDING, 0, 0, 0, 0, null, null, now, now, null);
+    }
+
+    /**
+     * The job's scope as of its creation, so that a run is reproducible and a dry run matches the real run for the same
+     * data: the scope's plan and status, among the subscriptions created (site time) at or before the job, and (site
+     * time can stand still: a test clock) whose ids were taken in an earlier millisecond than the job's; see
+     * {@link #snapshotIdBound()}.
+     */
+    public SubscriptionFilter snapshot() {
+        Instant atOrBefore = createdAt.truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
+        return new SubscriptionFilter(null, scope.status(), scope.planId(), null, atOrBefore);
+    }
+
+    /**
+     * Subscription ids below this one were taken before the job's: ids are time-ordered by the wall clock's
+     * millisecond ({@code Ids}), which goes on when a test-mode site's time stands still.
+     */
+    public String snapshotIdBound() {
+        int millisChars = 10;
+        return Subscription.ID_PREFIX + "_" + id.substring(ID_PREFIX.length() + 1, ID_PREFIX.length() + 1 + millisChars);
     }
 
     /** When the job's first batch is due: at once, or on the effective date. A dry run never waits. */

@@ -1,9 +1,9 @@
 package io.masthead.subscription.plan.web;
 
 import io.masthead.platform.r2dbc.Rows;
+import io.masthead.platform.web.Patch;
 import io.masthead.subscription.plan.model.Plan;
 import io.masthead.subscription.plan.model.PlanTerms;
-import io.masthead.subscription.shared.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -125,7 +125,7 @@ final class PlanJson {
 
     /** Reads the terms of a create body or a merge patch onto {@code base}, with the body's allowed fields. */
     static PlanTerms read(JsonNode body, Set<String> allowed, PlanTerms base) {
-        JsonFields fields = JsonFields.of(body, allowed);
+        Patch fields = Patch.of(body, allowed);
         PlanTerms.Builder builder = base.toBuilder();
         for (String field : PlanTerms.FIELDS) {
             if (!fields.has(field)) {
@@ -147,7 +147,7 @@ final class PlanJson {
 
     /** The product of a create body (a string), read with the same type rule. */
     static String product(JsonNode body) {
-        JsonFields fields = JsonFields.of(body, CREATE_FIELDS);
+        Patch fields = Patch.of(body, CREATE_FIELDS);
         String product = fields.text("product");
         fields.throwIfInvalid();
         return product;

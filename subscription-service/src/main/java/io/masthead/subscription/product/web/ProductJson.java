@@ -1,9 +1,9 @@
 package io.masthead.subscription.product.web;
 
 import io.masthead.platform.r2dbc.Rows;
+import io.masthead.platform.web.Patch;
 import io.masthead.subscription.product.model.Product;
 import io.masthead.subscription.product.model.ProductProfile;
-import io.masthead.subscription.shared.web.JsonFields;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
@@ -76,7 +76,7 @@ final class ProductJson {
 
     /** Reads a create body or a merge patch onto {@code base} (an empty profile for a create). */
     static ProductProfile read(JsonNode body, ProductProfile base) {
-        JsonFields fields = JsonFields.of(body, ProductProfile.FIELDS);
+        Patch fields = Patch.of(body, ProductProfile.FIELDS);
         ProductProfile.Builder builder = base.toBuilder();
         for (String field : ProductProfile.FIELDS) {
             if (!fields.has(field)) {

@@ -91,10 +91,12 @@ public class SubscriptionService {
             caller.requireAdmin();
             return siteTime.now(caller).flatMap(now -> {
                 in.validate(now).throwIfAny();
-                return checked(caller, in, now).flatMap(checked -> {
+                return checked(caller, in, now, null).flatMap(checked -> {
                     Subscription s = in.toSubscription(Ids.next(Subscription.ID_PREFIX, clock), caller.siteId(),
                             caller.livemode(), checked.plan(), checked.membership(), now, null);
-                    Mono<Subscription> work = lockCustomer(s)
+                    Mono<Subscription> work = lockAdminsCustomer(s)
+                            .then(lockCustomer(s))
+                            .then(requireRoomInGroup(s))
                             .then(plans.markUsed(caller.siteId(), s.plan().planId()))
                             .then(insertNew(s, now))
                             .then(header(SubscriptionEvents.CREATED, s, now))
@@ -110,10 +112,41 @@ public class SubscriptionService {
     }
 
     /**
-     * Every rule of a new subscription that needs the catalog, the customer view or the database, each failure
-     * named by its field; all of them are reported together.
+     * For a new member: the customer of its admin's subscription, locked before the member's own (the admin's changes
+     * lock the admin's customer, then its members' customers: taking the admin's first keeps one order).
      */
-    private Mono<Checked> checked(Caller caller, NewSubscription in, Instant now) {
+    private Mono<Void> lockAdminsCustomer(Subscription s) {
+        if (s.membership().type() != Membership.Type.MEMBER) {
+            return Mono.empty();
+        }
+        return subscriptions.find(s.siteId(), s.membership().adminSubscriptionId())
+                .flatMap(admin -> locks.lock(CUSTOMER, admin.siteId(), admin.customerId())).then();
+    }
+
+    /**
+     * For a new member: its admin's subscription, locked, is still live and has room for one more member
+     * ({@link MembershipRules#MAX_MEMBERS_PER_GROUP}); the lock keeps a cancellation of the admin from missing it.
+     */
+    private Mono<Void> requireRoomInGroup(Subscription s) {
+        if (s.membership().type() != Membership.Type.MEMBER) {
+            return Mono.empty();
+        }
+        String group = s.membership().group();
+        return subscriptions.findForUpdate(s.siteId(), s.membership().adminSubscriptionId())
+                .filter(admin -> !admin.status().isTerminal())
+                .switchIfEmpty(Mono.error(() -> ValidationException.of("membership", "group '" + group
+                        + "' has no live admin subscription for a member to join")))
+                .flatMap(admin -> subscriptions.countLiveMembers(s.siteId(), admin.id()))
+                .flatMap(n -> MembershipRules.checkRoomForMember(group, n)
+                        .map(r -> Mono.<Void>error(Rejections.problem(r))).orElse(Mono.empty()));
+    }
+
+    /**
+     * Every rule of a new subscription that needs the catalog, the customer view or the database, each failure
+     * named by its field; all of them are reported together. {@code replacing}: the subscription a change of plan
+     * replaces (an admin's replacement does not compete with the admin subscription it replaces), or null.
+     */
+    private Mono<Checked> checked(Caller caller, NewSubscription in, Instant now, String replacing) {
         List<Violation> found = new ArrayList<>();
         Mono<Optional<PlanTerms>> plan = collect(plans.requireUsable(caller, in.planId()).map(SubscriptionService::terms),
                 found);
@@ -131,7 +164,8 @@ public class SubscriptionService {
                         .map(a -> (Object) a), found);
         Membership.Type type = in.membershipTypeOrDefault();
         Mono<Optional<MembershipRules.GroupAdmin>> admin = in.membershipGroup() == null ? Mono.just(Optional.empty())
-                : subscriptions.findGroupAdmin(caller.siteId(), in.membershipGroup()).map(Optional::of)
+                : subscriptions.findGroupAdmin(caller.siteId(), in.membershipGroup())
+                        .filter(groupAdmin -> !groupAdmin.subscriptionId().equals(replacing)).map(Optional::of)
                         .defaultIfEmpty(Optional.empty());
         return Mono.zip(plan, customer, recipient, shipping, billing, admin).map(t -> {
             Violations v = new Violations();
@@ -264,18 +298,58 @@ public class SubscriptionService {
                 if (changed.isEmpty()) {
                     return Mono.just(before);
                 }
+                // an admin's subscription set to cancel at its period end takes its group with it
+                Mono<Void> members = !before.cancelAtPeriodEnd() && after.cancelAtPeriodEnd()
+                        ? cancelMembers(before, true, Refund.NONE, now) : Mono.empty();
                 return subscriptions.update(after)
                         .then(lifecycle.align(after, null, false))
                         .then(header(SubscriptionEvents.UPDATED, after, now))
                         .flatMap(h -> outbox.append(SubscriptionEvents.updated(h, after, changed)))
+                        .then(members)
                         .thenReturn(after);
             });
         });
     }
 
+    /**
+     * Cancels now or at the period end. An admin's subscription takes its group with it: each live member is canceled
+     * the same way (now, with the same kind of refund of its own period, or at its own period end), with its own
+     * event, in the same transaction.
+     */
     public Mono<Subscription> cancel(Caller caller, String id, boolean atPeriodEnd, Refund refund) {
         return change(caller, id, (before, now) -> Rejections.orError(before.cancel(now, atPeriodEnd, refund))
-                .flatMap(c -> writeCancellation(before, c, now, null)));
+                .flatMap(c -> writeCancellation(before, c, now, null)
+                        .flatMap(after -> cancelMembers(before, c.atPeriodEnd(), refund, now).thenReturn(after))));
+    }
+
+    /**
+     * The live members hanging off an admin's subscription (none for any other), each locked like every change: its
+     * customer, then its row, in the order of customer ids (two writers of overlapping groups lock alike).
+     */
+    private Flux<Subscription> lockedLiveMembers(Subscription admin) {
+        if (admin.membership().type() != Membership.Type.ADMIN) {
+            return Flux.empty();
+        }
+        // read the whole group first: the connection serves one statement at a time
+        return subscriptions.liveMembers(admin.siteId(), admin.id(), MembershipRules.MAX_MEMBERS_PER_GROUP * 4)
+                .collectList()
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(member -> lockCustomer(member)
+                        .then(Mono.defer(() -> subscriptions.findForUpdate(member.siteId(), member.id()))))
+                .filter(member -> !member.status().isTerminal());
+    }
+
+    /** Cancels the live members of an admin's subscription as the admin's was canceled; nothing for others. */
+    private Mono<Void> cancelMembers(Subscription admin, boolean atPeriodEnd, Refund refund, Instant now) {
+        return lockedLiveMembers(admin)
+                .concatMap(member -> {
+                    if (atPeriodEnd && member.cancelAtPeriodEnd()) {
+                        return Mono.empty();
+                    }
+                    return Rejections.orError(member.cancel(now, atPeriodEnd, atPeriodEnd ? Refund.NONE : refund))
+                            .flatMap(c -> writeCancellation(member, c, now, null));
+                })
+                .then();
     }
 
     /** Writes a cancellation (from a request or a bulk cancellation) with its event; the row is locked. */
@@ -292,7 +366,11 @@ public class SubscriptionService {
 
     /**
      * Seed 002 "Change the plan": cancels the subscription now with the refund to the balance and starts one on
-     * {@code planId} for the same customer, in one transaction with both events; answers the new subscription.
+     * {@code planId} for the same customer, in one transaction with both events; answers the new subscription. The
+     * replacement passes the rules a creation does (customer, gift recipient and addresses, the plan's terms,
+     * membership). A gift moves as a whole (donor and recipient stay on one plan). An admin's subscription moves its
+     * group: each live member is canceled with the same kind of refund and started on the new plan, hanging off the
+     * admin's new subscription; a member does not move alone ({@link MembershipRules#checkChangeOfPlan}).
      */
     public Mono<Subscription> changePlan(Caller caller, String id, String planId, Refund refund) {
         return Mono.defer(() -> {
@@ -300,19 +378,68 @@ public class SubscriptionService {
             return plans.requireUsable(caller, planId).map(SubscriptionService::terms)
                     .flatMap(terms -> change(caller, id, (before, now) -> {
                         NewSubscription next = before.replacementOn(planId);
-                        next.validate(terms, now).throwIfAny();
-                        return Rejections.orError(before.cancel(now, false, refund)).flatMap(c -> {
-                            Subscription created = next.toSubscription(Ids.next(Subscription.ID_PREFIX, clock),
-                                    before.siteId(), before.livemode(), terms, before.membership(), now, before.id());
-                            return plans.markUsed(before.siteId(), planId)
-                                    .then(writeCancellation(before, c, now, created.id()))
-                                    .then(insertNew(created, now))
-                                    .then(header(SubscriptionEvents.CREATED, created, now))
-                                    .flatMap(h -> outbox.append(SubscriptionEvents.created(h, created)))
-                                    .thenReturn(created);
-                        });
+                        next.validate(now).throwIfAny();
+                        return recordedAdmin(before)
+                                .flatMap(admin -> MembershipRules.checkChangeOfPlan(before.membership(), terms, admin)
+                                        .map(r -> Mono.<Checked>error(Rejections.problem(r)))
+                                        .orElseGet(() -> checked(caller, next, now, before.id())))
+                                .flatMap(checked -> Rejections.orError(before.cancel(now, false, refund)).flatMap(c -> {
+                                    Subscription created = next.toSubscription(Ids.next(Subscription.ID_PREFIX, clock),
+                                            before.siteId(), before.livemode(), checked.plan(), checked.membership(),
+                                            now, before.id());
+                                    return plans.markUsed(before.siteId(), planId)
+                                            .then(writeCancellation(before, c, now, created.id()))
+                                            .then(insertNew(created, now))
+                                            .then(header(SubscriptionEvents.CREATED, created, now))
+                                            .flatMap(h -> outbox.append(SubscriptionEvents.created(h, created)))
+                                            .then(moveMembers(before, created, checked.plan(), refund, now))
+                                            .thenReturn(created);
+                                }));
                     }));
         });
+    }
+
+    /**
+     * The admin subscription a member hangs off, as the membership rules see it (empty for any other), locked: a
+     * cancellation of the admin waits for this change (or this one sees it ended), so its replacement is not missed.
+     */
+    private Mono<Optional<MembershipRules.GroupAdmin>> recordedAdmin(Subscription s) {
+        if (s.membership().type() != Membership.Type.MEMBER) {
+            return Mono.just(Optional.empty());
+        }
+        return subscriptions.findForUpdate(s.siteId(), s.membership().adminSubscriptionId())
+                .map(a -> Optional.of(new MembershipRules.GroupAdmin(a.id(), a.status(), a.plan().planId())))
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    /**
+     * An admin's change of plan: each live member of {@code oldAdmin} is canceled now with the refund (of its own
+     * period) and replaced on the new plan, hanging off {@code newAdmin}, with both events. A member that cannot
+     * move (its replacement breaks a rule of the plan, e.g. an address the product requires) refuses the whole change.
+     */
+    private Mono<Void> moveMembers(Subscription oldAdmin, Subscription newAdmin, PlanTerms terms, Refund refund,
+            Instant now) {
+        return lockedLiveMembers(oldAdmin)
+                .concatMap(member -> {
+                    NewSubscription next = member.replacementOn(terms.planId());
+                    List<Violation> bad = new ArrayList<>(next.validate(now).list());
+                    bad.addAll(next.validate(terms, now).list());
+                    if (!bad.isEmpty()) {
+                        return Mono.error(ValidationException.of("plan", "member subscription " + member.id()
+                                + " cannot move to this plan with its group: " + bad.get(0).field() + " "
+                                + bad.get(0).message()));
+                    }
+                    return Rejections.orError(member.cancel(now, false, refund)).flatMap(c -> {
+                        Subscription moved = next.toSubscription(Ids.next(Subscription.ID_PREFIX, clock),
+                                member.siteId(), member.livemode(), terms, new Membership(Membership.Type.MEMBER,
+                                        member.membership().group(), newAdmin.id()), now, member.id());
+                        return writeCancellation(member, c, now, moved.id())
+                                .then(insertNew(moved, now))
+                                .then(header(SubscriptionEvents.CREATED, moved, now))
+                                .flatMap(h -> outbox.append(SubscriptionEvents.created(h, moved)));
+                    });
+                })
+                .then();
     }
 
     /** Seed 002 "Charge upon renewal": schedules the next term (on {@code planId}, or the current plan). */
@@ -339,13 +466,17 @@ public class SubscriptionService {
     /** What a bulk cancellation did to one subscription. */
     public enum BulkOutcome { CANCELED, WOULD_CANCEL, ALREADY_ENDED, ALREADY_CANCELING }
 
-    /** Up to {@code limit} ids of the site's subscriptions in {@code filter} after {@code afterId}, in id order. */
-    public Flux<String> idsInScope(String siteId, SubscriptionFilter filter, String afterId, int limit) {
-        return subscriptions.idsAfter(siteId, filter, afterId, limit);
+    /**
+     * Up to {@code limit} ids of the site's subscriptions in {@code filter} with ids below {@code idBefore} (a bulk
+     * cancellation's snapshot), after {@code afterId}, in id order.
+     */
+    public Flux<String> idsInScope(String siteId, SubscriptionFilter filter, String idBefore, String afterId,
+            int limit) {
+        return subscriptions.idsAfter(siteId, filter, idBefore, afterId, limit);
     }
 
-    public Mono<Long> countInScope(String siteId, SubscriptionFilter filter) {
-        return subscriptions.count(siteId, filter);
+    public Mono<Long> countInScope(String siteId, SubscriptionFilter filter, String idBefore) {
+        return subscriptions.count(siteId, filter, idBefore);
     }
 
     /**
@@ -369,7 +500,9 @@ public class SubscriptionService {
                         return Mono.error(Rejections.problem(outcome.rejection()));
                     }
                     return dryRun ? Mono.just(BulkOutcome.WOULD_CANCEL)
-                            : writeCancellation(before, outcome.value(), now, null).thenReturn(BulkOutcome.CANCELED);
+                            : writeCancellation(before, outcome.value(), now, null)
+                                    .then(cancelMembers(before, outcome.value().atPeriodEnd(), Refund.NONE, now))
+                                    .thenReturn(BulkOutcome.CANCELED);
                 })
                 .defaultIfEmpty(BulkOutcome.ALREADY_ENDED);
     }

@@ -182,6 +182,29 @@ public class SubscriptionRepository {
                 .one();
     }
 
+    /**
+     * The live (not ended) members hanging off an admin's subscription, up to {@code limit}, in the order they are
+     * locked (customer, then id), so two writers of overlapping groups lock in the same order.
+     */
+    public Flux<Subscription> liveMembers(String siteId, String adminSubscriptionId, int limit) {
+        return db.sql("SELECT " + COLUMNS + """
+                         FROM subscriptions s
+                        WHERE s.site_id = :site AND s.membership_admin_id = :admin
+                          AND s.status NOT IN ('canceled', 'expired')
+                        ORDER BY s.customer_id, s.id LIMIT :limit""")
+                .bind("site", siteId).bind("admin", adminSubscriptionId).bind("limit", limit)
+                .map(SubscriptionRepository::toSubscription).all();
+    }
+
+    public Mono<Long> countLiveMembers(String siteId, String adminSubscriptionId) {
+        return db.sql("""
+                        SELECT count(*) AS n FROM subscriptions
+                         WHERE site_id = :site AND membership_admin_id = :admin
+                           AND status NOT IN ('canceled', 'expired')""")
+                .bind("site", siteId).bind("admin", adminSubscriptionId)
+                .map(row -> row.get("n", Long.class)).one();
+    }
+
     /** A page of the subscriptions the filter selects, newest first. */
     public Flux<Subscription> list(String siteId, SubscriptionFilter filter, PageRequest page) {
         return filtered(siteId, filter, " AND (CAST(:cursor AS TEXT) IS NULL OR s.id < :cursor) ORDER BY s.id DESC "
@@ -197,16 +220,26 @@ public class SubscriptionRepository {
                 .map(SubscriptionRepository::toSubscription).all();
     }
 
-    /** Ids the filter selects after {@code afterId} in id order, a batch at a time (bulk cancellation). */
-    public Flux<String> idsAfter(String siteId, SubscriptionFilter filter, String afterId, int limit) {
-        return filtered(siteId, filter, " AND (CAST(:after AS TEXT) IS NULL OR s.id > :after) ORDER BY s.id LIMIT :limit",
-                "s.id")
-                .bind("after", text(afterId)).bind("limit", limit)
+    /**
+     * Ids the filter selects below {@code idBefore} (a snapshot's bound) after {@code afterId} in id order, a batch at
+     * a time (bulk cancellation).
+     */
+    public Flux<String> idsAfter(String siteId, SubscriptionFilter filter, String idBefore, String afterId,
+            int limit) {
+        return filtered(siteId, filter, " AND s.id < :before AND (CAST(:after AS TEXT) IS NULL OR s.id > :after) "
+                + "ORDER BY s.id LIMIT :limit", "s.id")
+                .bind("before", idBefore).bind("after", text(afterId)).bind("limit", limit)
                 .map(row -> row.get("id", String.class)).all();
     }
 
     public Mono<Long> count(String siteId, SubscriptionFilter filter) {
         return filtered(siteId, filter, "", "count(*) AS n").map(row -> row.get("n", Long.class)).one();
+    }
+
+    /** {@link #count(String, SubscriptionFilter)} of the ids below {@code idBefore} (a snapshot's bound). */
+    public Mono<Long> count(String siteId, SubscriptionFilter filter, String idBefore) {
+        return filtered(siteId, filter, " AND s.id < :before", "count(*) AS n").bind("before", idBefore)
+                .map(row -> row.get("n", Long.class)).one();
     }
 
     private DatabaseClient.GenericExecuteSpec filtered(String siteId, SubscriptionFilter f, String tail) {

@@ -12,6 +12,13 @@ public final class MembershipRules {
     private MembershipRules() {
     }
 
+    /**
+     * The most live members a group's admin subscription carries. Everything done to the admin's subscription that
+     * its members follow (a cancellation, a change of plan) changes them in the admin's transaction, so a group is
+     * bounded; a member beyond it is refused at creation.
+     */
+    public static final int MAX_MEMBERS_PER_GROUP = 500;
+
     /** The admin of the group as far as the caller knows it (its subscription id and status), or none. */
     public record GroupAdmin(String subscriptionId, SubscriptionStatus status, String planId) {
     }
@@ -45,5 +52,42 @@ public final class MembershipRules {
                     "members are on their admin's plan (" + admin.get().planId() + ")"));
         }
         return Optional.empty();
+    }
+
+    /** A new member of a group whose admin's subscription already carries {@code liveMembers} live members. */
+    public static Optional<Rejection> checkRoomForMember(String group, long liveMembers) {
+        if (liveMembers >= MAX_MEMBERS_PER_GROUP) {
+            return Optional.of(Rejection.invalid("membership_group_full", "membership",
+                    "group '" + group + "' has " + MAX_MEMBERS_PER_GROUP + " live members, the most a group has"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A change of plan of a subscription in a group. A regular one changes freely. An admin's subscription moves its
+     * group: the new plan must be a membership plan, and its members move with it (each one canceled and started on
+     * the new plan, hanging off the admin's new subscription). A member is on its admin's plan: it cannot move alone
+     * (the admin's change of plan moves it); a change to the admin's own plan is allowed while the admin is live.
+     */
+    public static Optional<Rejection> checkChangeOfPlan(Membership membership, PlanTerms next,
+            Optional<GroupAdmin> admin) {
+        return switch (membership.type()) {
+            case REGULAR -> Optional.empty();
+            case ADMIN -> next.isMembershipPlan() ? Optional.empty()
+                    : Optional.of(Rejection.invalid("membership_plan_required", "plan",
+                            "the admin's subscription of group '" + membership.group() + "' moves the group with it: "
+                                    + "the new plan must be of type membership"));
+            case MEMBER -> {
+                boolean adminLive = admin.isPresent() && !admin.get().status().isTerminal();
+                if (!adminLive) {
+                    yield Optional.of(Rejection.conflict("membership_admin_required", "group '" + membership.group()
+                            + "' has no live admin subscription: a member cannot change plan without one"));
+                }
+                yield admin.get().planId().equals(next.planId()) ? Optional.empty()
+                        : Optional.of(Rejection.conflict("membership_member_follows_admin", "a member is on its "
+                                + "admin's plan (" + admin.get().planId() + "): change the plan of the admin's "
+                                + "subscription (" + admin.get().subscriptionId() + "), which moves every member"));
+            }
+        };
     }
 }

@@ -83,6 +83,17 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         return currentPeriodStart == null ? null : new Period(periodNumber, currentPeriodStart, currentPeriodEnd);
     }
 
+    /**
+     * Whether the current period is one Masthead charges for, so that a refund can give back part of it: a billing
+     * period (not a trial, not a scheduled start) that is not the migrated, already-paid period a
+     * {@code next_invoice_date} declared (release 1.54: it was paid to the system it came from, never here). A refund
+     * of any other period is 0; whether a charged period was in fact paid is billing's to decide from the event.
+     */
+    public boolean currentPeriodIsCharged() {
+        return periodNumber >= 0 && currentPeriod() != null && status != SubscriptionStatus.SCHEDULED
+                && status != SubscriptionStatus.TRIALING && !initialPeriodPaid;
+    }
+
     public boolean isGift() {
         return giftRecipientId != null;
     }
@@ -118,10 +129,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             d.scheduledRenewal = null;
             return Outcome.done(new Cancellation(d.build(), true, Refund.NONE, 0));
         }
-        long refundAmount = 0;
-        if (periodNumber >= 0 && currentPeriod() != null && status != SubscriptionStatus.SCHEDULED) {
-            refundAmount = refund.amount(plan.amount(), quantity, currentPeriod(), now);
-        }
+        long refundAmount = currentPeriodIsCharged() ? refund.amount(plan.amount(), quantity, currentPeriod(), now) : 0;
         Draft d = draft(now);
         d.become(SubscriptionStatus.CANCELED);
         d.canceledAt = now;
@@ -131,7 +139,10 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         return Outcome.done(new Cancellation(d.build(), false, refund, refundAmount));
     }
 
-    /** Schedules the next term on {@code next} (the same plan or another) to start at the current period's end. */
+    /**
+     * Schedules the next term on {@code next} (the same plan or another) to start at the current period's end.
+     * Refused while the subscription is set to cancel at its period end: a renewal never undoes a cancellation.
+     */
     public Outcome<Subscription> requestRenewal(PlanTerms next, Instant now) {
         if (status.isTerminal()) {
             return Outcome.refused(Rejection.illegalTransition(status, "renewed"));
@@ -140,6 +151,12 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             return Outcome.refused(Rejection.conflict("not_started",
                     "a scheduled subscription has no period to renew yet"));
         }
+        if (cancelAtPeriodEnd) {
+            // renewing would silently undo the cancellation asked for: the client clears it first, explicitly
+            return Outcome.refused(Rejection.conflict("canceling_at_period_end",
+                    "the subscription is set to cancel at the end of its period (cancel_at_period_end): clear it "
+                            + "first (PATCH cancel_at_period_end false), then renew"));
+        }
         if (scheduledRenewal != null) {
             return Outcome.refused(Rejection.conflict("renewal_already_scheduled",
                     "a renewal is already scheduled to start at " + scheduledRenewal.startsAt()));
@@ -147,8 +164,6 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         Period term = nextPeriodOn(next);
         Draft d = draft(now);
         d.scheduledRenewal = new ScheduledRenewal(next, term.start(), term.end(), now);
-        d.cancelAtPeriodEnd = false;
-        d.canceledAt = null;
         return Outcome.done(d.build());
     }
 
@@ -313,11 +328,15 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         return Outcome.done(d.build());
     }
 
-    /** The subscription a change of plan starts: same customer, quantity, payment terms, addresses, gift. */
+    /**
+     * The subscription a change of plan starts: same customer, quantity, payment terms, addresses, gift (the whole
+     * gift moves: donor and recipient stay on one plan, the new one), membership.
+     */
     public NewSubscription replacementOn(String newPlanId) {
         return new NewSubscription(customerId, newPlanId, quantity, collectionMethod.wireName(), daysUntilDue, 0,
-                null, null, null, null, shippingAddressId, billingAddressId, null, giftRecipientId, null,
-                membership.type().wireName(), membership.group(), metadata);
+                null, null, null, null, shippingAddressId, billingAddressId, null, giftRecipientId,
+                giftRecipientId == null ? null : newPlanId, membership.type().wireName(), membership.group(),
+                metadata);
     }
 
     // ---- lifecycle: what happens at a due time ----------------------------------------------------------------

@@ -26,7 +26,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -140,20 +139,23 @@ class SubscriptionController {
     Mono<SubscriptionResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         caller.requireAdmin();
         Patch patch = Patch.of(body, PATCH_FIELDS);
-        Violations v = new Violations();
         String shipping = patch.text("shipping_address");
         String billing = patch.text("billing_address");
-        Integer shipments = integer(body, "shipments_remaining", v);
-        Boolean undeliverable = bool(body, "shipments_undeliverable", v);
-        Instant suspended = instant(body, "shipments_suspended_until", v);
-        Boolean cancelAtPeriodEnd = bool(body, "cancel_at_period_end", v);
-        Boolean autoRenew = bool(body, "auto_renew", v);
+        Integer shipments = patch.integer("shipments_remaining");
+        if (patch.has("shipments_remaining") && body.get("shipments_remaining").isNull()) {
+            patch.reject("shipments_remaining", "cannot be null");
+        }
+        Boolean undeliverable = patch.flag("shipments_undeliverable");
+        Instant suspended = patch.instant("shipments_suspended_until");
+        Boolean cancelAtPeriodEnd = patch.flag("cancel_at_period_end");
+        Boolean autoRenew = patch.flag("auto_renew");
         var metadata = patch.has("metadata") ? patch.stringMap("metadata") : null;
         patch.throwIfInvalid();
         if (metadata != null) {
+            Violations v = new Violations();
             io.masthead.platform.validation.Metadata.validate("metadata", metadata, v);
+            v.throwIfAny();
         }
-        v.throwIfAny();
         Subscription.Changes changes = new Subscription.Changes(shipping,
                 patch.has("shipping_address") && shipping == null, billing,
                 patch.has("billing_address") && billing == null, shipments, undeliverable, suspended,
@@ -166,7 +168,8 @@ class SubscriptionController {
     @Operation(operationId = "cancelSubscription", summary = "Cancel a subscription",
             description = "at_period_end false (default): it ends now and nothing renews it (subscription.canceled with "
                     + "the refund); true: it runs to its period end (subscription.updated now, subscription.canceled "
-                    + "then).")
+                    + "then). A membership admin's subscription takes its live members with it, the same way, each "
+                    + "with its own event.")
     @ApiResponse(responseCode = "200", description = "The subscription")
     @ApiResponse(responseCode = "409", description = "It has ended already, or is already set to cancel")
     Mono<SubscriptionResource> cancel(Caller caller, @PathVariable String id,
@@ -181,9 +184,13 @@ class SubscriptionController {
     @PostMapping("/{id}/change_plan")
     @Operation(operationId = "changeSubscriptionPlan", summary = "Change a subscription's plan",
             description = "Seed 002: cancels this subscription now with the refund to the customer's balance and starts "
-                    + "one on the new plan, in one transaction (subscription.canceled, then subscription.created).")
+                    + "one on the new plan, in one transaction (subscription.canceled, then subscription.created). A "
+                    + "gift moves as a whole; an admin's subscription moves its group's members with it.")
     @ApiResponse(responseCode = "201", description = "The new subscription; `replaces` names this one")
-    @ApiResponse(responseCode = "409", description = "This subscription has ended")
+    @ApiResponse(responseCode = "409", description = "This subscription has ended, or it is a membership member "
+            + "(members move with their admin's change of plan)")
+    @ApiResponse(responseCode = "422", description = "The plan, or the new subscription, breaks a rule a creation "
+            + "checks (e.g. an admin's group onto a plan that is not a membership plan): each field is named")
     Mono<ResponseEntity<SubscriptionResource>> changePlan(Caller caller, @PathVariable String id,
             @RequestBody ChangePlan body) {
         caller.requireAdmin();
@@ -201,7 +208,8 @@ class SubscriptionController {
             description = "Seed 002 \"Charge upon renewal\": schedules the next term (on plan, or the current plan) to "
                     + "start at current_period_end. Emits subscription.renewal_scheduled.")
     @ApiResponse(responseCode = "200", description = "The subscription with its scheduled_renewal")
-    @ApiResponse(responseCode = "409", description = "It has ended, has not started, or a renewal is scheduled")
+    @ApiResponse(responseCode = "409", description = "It has ended, has not started, a renewal is scheduled, or it "
+            + "is set to cancel at its period end (clear cancel_at_period_end first)")
     Mono<SubscriptionResource> renew(Caller caller, @PathVariable String id, @RequestBody(required = false) Renew body) {
         caller.requireAdmin();
         return knownId(id).then(Mono.defer(() -> service.renew(caller, id, body == null ? null : body.plan())))
@@ -216,50 +224,6 @@ class SubscriptionController {
             throw ValidationException.of("refund", "must be none, prorated or full");
         }
         return Refund.parse(value);
-    }
-
-    private static Integer integer(JsonNode body, String field, Violations v) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            if (n != null) {
-                v.add(field, "cannot be null");
-            }
-            return null;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            v.add(field, "must be a whole number");
-            return null;
-        }
-        return n.asInt();
-    }
-
-    private static Boolean bool(JsonNode body, String field, Violations v) {
-        JsonNode n = body.get(field);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isBoolean()) {
-            v.add(field, "must be true or false");
-            return null;
-        }
-        return n.asBoolean();
-    }
-
-    private static Instant instant(JsonNode body, String field, Violations v) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isString()) {
-            v.add(field, "must be an ISO-8601 UTC time or null");
-            return null;
-        }
-        try {
-            return Instant.parse(n.asString());
-        } catch (DateTimeParseException e) {
-            v.add(field, "must be an ISO-8601 UTC time or null");
-            return null;
-        }
     }
 
     private static Mono<Void> knownId(String id) {

@@ -277,13 +277,49 @@ class SubscriptionTest {
     }
 
     @Test
-    void aRenewalRequestLiftsACancelAtPeriodEndAndACancelDropsTheRequest() {
+    void aRenewalRequestOfASubscriptionSetToCancelIsRefusedAndACancelDropsTheRequest() {
         Subscription canceling = active().cancel(NOW, true, Refund.NONE).value().subscription();
-        Subscription renewing = canceling.requestRenewal(monthly(), NOW).value();
-        assertThat(renewing.cancelAtPeriodEnd()).isFalse();
-        assertThat(renewing.canceledAt()).isNull();
+        Outcome<Subscription> refused = canceling.requestRenewal(monthly(), NOW);
+        assertThat(refused.isDone()).isFalse();
+        assertThat(refused.rejection().kind()).isEqualTo(Rejection.Kind.CONFLICT);
+        assertThat(refused.rejection().rule()).isEqualTo("canceling_at_period_end");
+        assertThat(refused.rejection().message()).contains("cancel_at_period_end");
+
+        Subscription renewing = active().requestRenewal(monthly(), NOW).value();
         Subscription canceledAgain = renewing.cancel(NOW, true, Refund.NONE).value().subscription();
         assertThat(canceledAgain.scheduledRenewal()).isNull();
+        assertThat(canceledAgain.cancelAtPeriodEnd()).isTrue();
+    }
+
+    @Test
+    void aRefundGivesBackOnlyAPeriodChargedHereNeverATrialOrAMigratedPaidPeriod() {
+        // a trial costs nothing: a refund of it is 0, whatever kind was asked for
+        NewSubscription withTrial = new NewSubscription("cus_a", "pln_monthly", null, null, null, 14, null, null, null,
+                null, null, null, null, null, null, null, null, Map.of());
+        Subscription trialing = create(withTrial, monthly(), NOW);
+        assertThat(trialing.currentPeriodIsCharged()).isFalse();
+        for (Refund kind : Refund.values()) {
+            Subscription.Cancellation c = trialing.cancel(NOW.plus(Duration.ofDays(2)), false, kind).value();
+            assertThat(c.refundAmount()).as(kind.wireName()).isZero();
+            assertThat(c.refund()).isEqualTo(kind);
+        }
+        // a migrated period (next_invoice_date) was paid to the system it came from, never charged here
+        Instant started = Instant.parse("2025-11-30T00:00:00Z");
+        NewSubscription migrated = new NewSubscription("cus_a", "pln_monthly", null, null, null, null, null, started,
+                null, null, null, null, Instant.parse("2026-02-28T00:00:00Z"), null, null, null, null, Map.of());
+        Subscription m = create(migrated, monthly(), NOW);
+        assertThat(m.currentPeriodIsCharged()).isFalse();
+        assertThat(m.cancel(NOW, false, Refund.FULL).value().refundAmount()).isZero();
+        assertThat(m.cancel(NOW, false, Refund.PRORATED).value().refundAmount()).isZero();
+        // its next period is charged here: a refund of it is computed
+        Subscription renewed = m.periodEnded(m.currentPeriodEnd(), m.currentPeriodEnd()).value().subscription();
+        assertThat(renewed.currentPeriodIsCharged()).isTrue();
+        assertThat(renewed.cancel(renewed.currentPeriodStart(), false, Refund.FULL).value().refundAmount())
+                .isEqualTo(1_500);
+        // a trial that ended: its first billing period is charged
+        Subscription afterTrial = trialing.trialEnded(trialing.trialEnd(), trialing.trialEnd()).value().subscription();
+        assertThat(afterTrial.cancel(afterTrial.currentPeriodStart(), false, Refund.FULL).value().refundAmount())
+                .isEqualTo(1_500);
     }
 
     @Test
@@ -401,6 +437,51 @@ class SubscriptionTest {
                 "membership", null, false);
         assertThat(rule(MembershipRules.check(Membership.Type.MEMBER, "g1", otherGroupPlan, liveAdmin)))
                 .isEqualTo("membership_same_plan");
+    }
+
+    @Test
+    void aChangeOfPlanKeepsAGroupTogetherAndAGiftOnOnePlan() {
+        PlanTerms group = new PlanTerms("pln_g", "prd", 100, "usd", BillingInterval.YEAR, 1, 0, true, "membership",
+                null, false);
+        PlanTerms otherGroup = new PlanTerms("pln_h", "prd", 200, "usd", BillingInterval.YEAR, 1, 0, true,
+                "membership", null, false);
+        var liveAdmin = Optional.of(new MembershipRules.GroupAdmin("sub_admin", SubscriptionStatus.ACTIVE, "pln_g"));
+        var endedAdmin = Optional.of(new MembershipRules.GroupAdmin("sub_admin", SubscriptionStatus.CANCELED, "pln_g"));
+        Membership admin = new Membership(Membership.Type.ADMIN, "g1", null);
+        Membership member = new Membership(Membership.Type.MEMBER, "g1", "sub_admin");
+
+        assertThat(MembershipRules.checkChangeOfPlan(Membership.REGULAR, monthly(), Optional.empty())).isEmpty();
+        // an admin moves its group to another membership plan, never out of membership
+        assertThat(MembershipRules.checkChangeOfPlan(admin, otherGroup, liveAdmin)).isEmpty();
+        Rejection out = MembershipRules.checkChangeOfPlan(admin, monthly(), liveAdmin).orElseThrow();
+        assertThat(out.rule()).isEqualTo("membership_plan_required");
+        assertThat(out.field()).isEqualTo("plan");
+        assertThat(out.kind()).isEqualTo(Rejection.Kind.INVALID);
+        // a member does not move alone: its admin's change of plan moves it
+        Rejection alone = MembershipRules.checkChangeOfPlan(member, otherGroup, liveAdmin).orElseThrow();
+        assertThat(alone.rule()).isEqualTo("membership_member_follows_admin");
+        assertThat(alone.kind()).isEqualTo(Rejection.Kind.CONFLICT);
+        assertThat(alone.message()).contains("sub_admin");
+        assertThat(MembershipRules.checkChangeOfPlan(member, monthly(), liveAdmin)).isPresent();
+        assertThat(MembershipRules.checkChangeOfPlan(member, group, liveAdmin)).isEmpty();
+        assertThat(rule(MembershipRules.checkChangeOfPlan(member, group, endedAdmin)))
+                .isEqualTo("membership_admin_required");
+
+        // a group is bounded
+        assertThat(MembershipRules.checkRoomForMember("g1", MembershipRules.MAX_MEMBERS_PER_GROUP - 1)).isEmpty();
+        assertThat(rule(MembershipRules.checkRoomForMember("g1", MembershipRules.MAX_MEMBERS_PER_GROUP)))
+                .isEqualTo("membership_group_full");
+
+        // a gift's replacement is the same gift on the new plan: donor pays, recipient holds, one plan for both
+        Subscription gift = new NewSubscription("cus_donor", "pln_monthly", null, null, null, null, null, null, null,
+                null, null, null, null, "cus_recipient", null, null, null, Map.of())
+                .toSubscription("sub_gift", "site_1", false, monthly(), Membership.REGULAR, NOW, null);
+        NewSubscription next = gift.replacementOn("pln_yearly");
+        assertThat(next.customerId()).isEqualTo("cus_donor");
+        assertThat(next.giftRecipientId()).isEqualTo("cus_recipient");
+        assertThat(next.giftPlanId()).isEqualTo("pln_yearly");
+        assertThat(GiftRules.check(next.customerId(), next.giftRecipientId(), "pln_yearly", next.giftPlanId()))
+                .isEmpty();
     }
 
     private static String rule(Optional<Rejection> r) {

@@ -1,5 +1,6 @@
 package io.masthead.webhook.event.application;
 
+import io.masthead.events.EventHeader;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.inbox.Inbox;
 import io.masthead.webhook.delivery.application.DeliveryQueue;
@@ -69,9 +70,11 @@ public class EventIntake {
      * @param sourceEventId the event's own id (the inbox key)
      * @param orderingKey the Kafka key: events of one key reach ordered endpoints in order
      * @param payload the webhook JSON, given the public event id
+     * @param header the event's header: a test-mode site's event taken in counts as the site's activity for its test
+     *               clock (docs/test-clocks.md), so a clock step waits for the webhook intake too
      */
     public record IncomingEvent(UUID sourceEventId, String type, String siteId, Instant occurredAt, String orderingKey,
-            Function<String, String> payload) {
+            Function<String, String> payload, EventHeader header) {
     }
 
     /** @return true when taken in now, false for a duplicate */
@@ -93,10 +96,12 @@ public class EventIntake {
         }
         Map<UUID, IncomingEvent> distinct = new LinkedHashMap<>();
         batch.forEach(e -> distinct.putIfAbsent(e.sourceEventId(), e));
+        Map<UUID, EventHeader> headers = new LinkedHashMap<>();
+        distinct.forEach((id, e) -> headers.put(id, e.header()));
         FanOut fanOut = new FanOut();
         // the inbox's transaction emits only once the commit completed: hand-offs and wake-ups never run ahead of
-        // the rows they concern
-        return inbox.processAll(CONSUMER, distinct.keySet(), fresh -> {
+        // the rows they concern; the events of test-mode sites taken in count as those sites' clock activity
+        return inbox.processAll(CONSUMER, headers, fresh -> {
                     if (fresh.isEmpty()) {
                         return Mono.just(0);
                     }

@@ -99,7 +99,7 @@ class DomainEventListener {
         String type = EventHeaders.eventType(record);
         String siteId = header.getSiteId();
         return new IncomingEvent(eventId, type, siteId, header.getOccurredAt(), record.key(),
-                publicId -> EventPayloads.payload(publicId, type, header.getOccurredAt(), siteId, event));
+                publicId -> EventPayloads.payload(publicId, type, header.getOccurredAt(), siteId, event), header);
     }
 
     private static String where(ConsumerRecord<?, ?> record) {
