@@ -36,7 +36,8 @@ CREATE TABLE subscription_pauses (
     override_annual_limit BOOLEAN     NOT NULL DEFAULT FALSE,
     reason                TEXT,
     ended_at              TIMESTAMPTZ,
-    resume_trigger        TEXT        CHECK (resume_trigger IN ('auto', 'manual', 'admin')),
+    -- canceled: the subscription was canceled during the pause, which closed it (resumed_by system)
+    resume_trigger        TEXT        CHECK (resume_trigger IN ('auto', 'manual', 'admin', 'canceled')),
     resumed_by_type       TEXT        CHECK (resumed_by_type IN ('admin', 'customer', 'system')),
     resumed_by_id         TEXT,
     resume_reason         TEXT,

@@ -175,6 +175,42 @@ class PauseIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    void aCancellationDuringAPauseClosesItAndThePauseEndFindsNothingToDo() {
+        String site = newSite();
+        Instant t0 = freezeClock(site);
+        String customer = customer(site, "Gone", "gone@example.com");
+        String id = subscription(site, customer);
+        String path = "/v1/subscriptions/" + id;
+        Instant pausedAt = Instant.parse(post(site, path + "/pause").bodyValue(Map.of("duration_days", 30))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
+                .get("pause_start_at").toString());
+        Instant canceledAt = advance(site, t0.plus(Duration.ofDays(2)));
+        long daysPaused = (Duration.between(pausedAt, canceledAt).toMillis() + 86_399_999) / 86_400_000;
+        post(site, path + "/cancel").bodyValue("{}").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("canceled")
+                .jsonPath("$.pause_start_at").doesNotExist()
+                .jsonPath("$.pause_end_at").doesNotExist()
+                .jsonPath("$.shipments_suspended_until").doesNotExist()
+                .jsonPath("$.pauses_this_year").isEqualTo(1);
+        assertThat(db.sql("SELECT count(*) AS n FROM due_work WHERE kind = 'subscription.pause_end' AND key = :id")
+                .bind("id", id).map(row -> row.get("n", Long.class)).one().block()).isZero();
+
+        // past the pause's planned end: the clock gets there (nothing fails, nothing is retried) and nothing resumes
+        Instant after = t0.plus(Duration.ofDays(31));
+        assertThat(advance(site, after)).isAfterOrEqualTo(after);
+        assertThat(eventTypes(site, id)).containsExactly("subscription.created", "subscription.paused",
+                "subscription.canceled");
+        get(site, path + "/pauses").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.data.length()").isEqualTo(1)
+                .jsonPath("$.data[0].status").isEqualTo("canceled")
+                .jsonPath("$.data[0].ended_at").isEqualTo(canceledAt.toString())
+                .jsonPath("$.data[0].days_paused").isEqualTo((int) daysPaused)
+                .jsonPath("$.data[0].resume_trigger").isEqualTo("canceled")
+                .jsonPath("$.data[0].resumed_by.type").isEqualTo("system");
+        get(site, path).exchange().expectBody().jsonPath("$.status").isEqualTo("canceled");
+    }
+
+    @Test
     void twoConcurrentPausesExactlyOneWins() {
         String site = newSite();
         freezeClock(site);

@@ -27,6 +27,7 @@ import io.masthead.subscription.subscription.infrastructure.SubscriptionReposito
 import io.masthead.subscription.subscription.model.Outcome;
 import io.masthead.subscription.subscription.model.Rejection;
 import io.masthead.subscription.subscription.model.Subscription;
+import io.masthead.subscription.subscription.model.SubscriptionStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -125,10 +126,10 @@ public class PauseService {
 
     /**
      * The pause's end came ({@value #PAUSE_END} due at {@code dueAt}): resumes with trigger {@code auto}, unless the
-     * item is stale (resumed or canceled meanwhile, or paused again with another end). The subscription is locked.
+     * item is stale (not paused: resumed or canceled meanwhile, or paused again with another end). The subscription is locked.
      */
     Mono<Void> pauseEnded(Subscription locked, Instant dueAt, Instant now) {
-        if (!locked.pause().isPaused()
+        if (locked.status() != SubscriptionStatus.PAUSED || !locked.pause().isPaused()
                 || !locked.pause().endAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).equals(dueAt)) {
             return Mono.empty();
         }

@@ -5,10 +5,11 @@ import java.util.Locale;
 /**
  * What started or ended a pause (seed 003 "Resume trigger: auto vs manual vs admin"): {@code manual} is the subscriber
  * (a customer token), {@code admin} a secret key (support tooling), {@code auto} the pause's end coming (resumes
- * only).
+ * only), {@code canceled} a cancellation that ended the subscription during the pause (history only: the pause is
+ * closed, nothing resumes).
  */
 public enum PauseTrigger {
-    AUTO, MANUAL, ADMIN;
+    AUTO, MANUAL, ADMIN, CANCELED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package io.masthead.subscription.pause.web;
 import io.masthead.subscription.pause.model.Actor;
 import io.masthead.subscription.pause.model.PauseRecord;
 import io.masthead.subscription.pause.model.PauseRequest;
+import io.masthead.subscription.pause.model.PauseTrigger;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
@@ -51,7 +52,9 @@ final class PauseJson {
             @Schema(allowableValues = "subscription_pause") String object,
             @Schema(example = SUBSCRIPTION_ID) String subscription,
             String customer,
-            @Schema(allowableValues = {"paused", "resumed"}, description = "paused while in progress") String status,
+            @Schema(allowableValues = {"paused", "resumed", "canceled"},
+                    description = "paused while in progress; canceled when a cancellation ended the subscription "
+                            + "during the pause") String status,
             @Schema(description = "The UTC calendar year it counts in") int year,
             Instant startedAt,
             @Schema(description = "When it resumes (resumed) by itself") Instant plannedEndAt,
@@ -66,14 +69,16 @@ final class PauseJson {
             boolean forced,
             boolean overrideAnnualLimit,
             String reason,
-            @Schema(allowableValues = {"auto", "manual", "admin"}) String resumeTrigger,
+            @Schema(allowableValues = {"auto", "manual", "admin", "canceled"},
+                    description = "canceled: the subscription was canceled during the pause (by the system)")
+            String resumeTrigger,
             ActorResource resumedBy,
             String resumeReason,
             Instant createdAt) {
 
         static PauseResource of(PauseRecord p) {
             return new PauseResource(p.id(), "subscription_pause", p.subscriptionId(), p.customerId(),
-                    p.isOpen() ? "paused" : "resumed", p.year(), p.startedAt(), p.plannedEndAt(), p.plannedDays(),
+                    p.isOpen() ? "paused" : p.resumeTrigger() == PauseTrigger.CANCELED ? "canceled" : "resumed", p.year(), p.startedAt(), p.plannedEndAt(), p.plannedDays(),
                     p.endedAt(), p.daysPaused(), p.pausedFrom().wireName(), p.trigger().wireName(),
                     ActorResource.of(p.actor()), p.isOverride(), p.forced(), p.overrodeAnnualLimit(), p.reason(),
                     p.resumeTrigger() == null ? null : p.resumeTrigger().wireName(), ActorResource.of(p.resumedBy()),

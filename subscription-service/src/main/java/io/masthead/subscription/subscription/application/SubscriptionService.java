@@ -62,10 +62,11 @@ public class SubscriptionService {
     private final TransactionalOperator transaction;
     private final SiteTime siteTime;
     private final Clock clock;
+    private final List<SubscriptionEndings> endings;
 
     public SubscriptionService(SubscriptionRepository subscriptions, PlanCatalog plans, CustomerDirectory customers,
             SubscriptionLifecycle lifecycle, Outbox outbox, AggregateLock locks, EventHeaderFactory headers,
-            TransactionalOperator transaction, SiteTime siteTime, Clock clock) {
+            TransactionalOperator transaction, SiteTime siteTime, Clock clock, List<SubscriptionEndings> endings) {
         this.subscriptions = subscriptions;
         this.plans = plans;
         this.customers = customers;
@@ -76,6 +77,7 @@ public class SubscriptionService {
         this.transaction = transaction;
         this.siteTime = siteTime;
         this.clock = clock;
+        this.endings = List.copyOf(endings);
     }
 
     public static PlanTerms terms(PlanInfo p) {
@@ -361,7 +363,10 @@ public class SubscriptionService {
                         SubscriptionEvents.canceled(h, after, c.refund().wireName(), c.refundAmount(), replacedBy)))
                 : header(SubscriptionEvents.UPDATED, after, now).flatMap(h -> outbox.append(
                         SubscriptionEvents.updated(h, after, after.changedFieldsSince(before))));
-        return subscriptions.update(after).then(lifecycle.align(after, null, false)).then(event).thenReturn(after);
+        Mono<Void> ended = after.status().isTerminal()
+                ? Flux.fromIterable(endings).concatMap(e -> e.ended(before, after, now)).then() : Mono.empty();
+        return subscriptions.update(after).then(lifecycle.align(after, null, false)).then(ended).then(event)
+                .thenReturn(after);
     }
 
     /**

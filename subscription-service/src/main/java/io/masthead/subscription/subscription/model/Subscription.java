@@ -608,6 +608,9 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
                 throw new IllegalStateException("illegal transition " + status + " -> " + target);
             }
             status = target;
+            if (target.isTerminal()) {
+                closePause();
+            }
         }
 
         /**
@@ -631,6 +634,20 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
                 trialEnd = trialEnd.plus(by);
             }
             currentPeriodEnd = currentPeriodEnd.plus(by);
+        }
+
+        /**
+         * An ended subscription is in no pause: the pause's window goes (the year's count stays, so a pause this
+         * year still counts), and so does the shipment suspension the pause set.
+         */
+        void closePause() {
+            if (!pause.isPaused()) {
+                return;
+            }
+            if (pause.endAt().equals(shipmentsSuspendedUntil)) {
+                shipmentsSuspendedUntil = null;
+            }
+            pause = pause.end();
         }
 
         /** A renewal asked for ahead announces the term that follows the (moved) current period. */

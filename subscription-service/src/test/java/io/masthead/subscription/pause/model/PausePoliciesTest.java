@@ -390,6 +390,19 @@ class PausePoliciesTest {
         assertThat(monthly(T0).resume(T0, T0).rejection().rule()).isEqualTo("not_paused");
     }
 
+    @Test
+    void aCancellationDuringAPauseClosesItKeepsTheYearsCountAndLiftsItsShipmentSuspension() {
+        Subscription p = paused(monthly(T0), PauseRequest.forDays(30), CUSTOMER, T0);
+        Subscription canceled = p.cancel(T0.plus(Duration.ofDays(2)), false, io.masthead.subscription.subscription
+                .model.Refund.NONE).value().subscription();
+        assertThat(canceled.status()).isEqualTo(SubscriptionStatus.CANCELED);
+        assertThat(canceled.pause().isPaused()).isFalse();
+        assertThat(canceled.pause().startAt()).isNull();
+        assertThat(canceled.pause().pausesIn(2026)).isEqualTo(1);
+        assertThat(canceled.shipmentsSuspendedUntil()).isNull();
+        assertThat(canceled.resume(T0.plus(Duration.ofDays(30)), T0).rejection().rule()).isEqualTo("not_paused");
+    }
+
     /** The subscription in another status (billing's states have no request that sets them). */
     static Subscription withStatus(Subscription s, SubscriptionStatus status) {
         return new Subscription(s.id(), s.siteId(), s.livemode(), s.customerId(), s.plan(), s.quantity(),
