@@ -49,7 +49,7 @@ public class SubscriptionRepository {
             s.initial_period_paid, s.shipments_remaining, s.shipments_undeliverable, s.shipments_suspended_until,
             s.shipping_address_id, s.billing_address_id, s.gift_recipient_id, s.membership_type, s.membership_id,
             s.membership_admin_id, s.replaces, s.scheduled_renewal, s.metadata, s.created_at, s.updated_at,
-            s.pause_start_at, s.pause_end_at, s.pause_resumes_to, s.pause_year, s.pause_count""";
+            s.pause_start_at, s.pause_end_at, s.pause_resumes_to, s.pause_year, s.pause_count, s.pause_period_credit_ms""";
 
     private final DatabaseClient db;
 
@@ -100,11 +100,12 @@ public class SubscriptionRepository {
                     shipping_address_id = :shipping, billing_address_id = :billing,
                     scheduled_renewal = :scheduledRenewal, metadata = :metadata, updated_at = :updatedAt,
                     pause_start_at = :pauseStart, pause_end_at = :pauseEnd, pause_resumes_to = :pauseResumesTo,
-                    pause_year = :pauseYear, pause_count = :pauseCount
+                    pause_year = :pauseYear, pause_count = :pauseCount, pause_period_credit_ms = :pauseCredit
                  WHERE id = :id"""), s)
                 .bind("pauseStart", tsOrNull(s.pause().startAt())).bind("pauseEnd", tsOrNull(s.pause().endAt()))
                 .bind("pauseResumesTo", text(s.pause().resumesTo() == null ? null : s.pause().resumesTo().wireName()))
                 .bind("pauseYear", s.pause().lastYear()).bind("pauseCount", s.pause().countInLastYear())
+                .bind("pauseCredit", s.pause().periodCredit().toMillis())
                 .fetch().rowsUpdated().then();
     }
 
@@ -303,9 +304,10 @@ public class SubscriptionRepository {
         String resumesTo = row.get("pause_resumes_to", String.class);
         Integer year = row.get("pause_year", Integer.class);
         Integer count = row.get("pause_count", Integer.class);
+        Long credit = row.get("pause_period_credit_ms", Long.class);
         return new PauseState(Rows.instant(row, "pause_start_at"), Rows.instant(row, "pause_end_at"),
                 resumesTo == null ? null : SubscriptionStatus.parse(resumesTo), year == null ? 0 : year,
-                count == null ? 0 : count);
+                count == null ? 0 : count, java.time.Duration.ofMillis(credit == null ? 0 : credit));
     }
 
     private static OffsetDateTime ts(Instant instant) {

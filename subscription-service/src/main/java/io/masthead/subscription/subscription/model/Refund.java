@@ -1,6 +1,7 @@
 package io.masthead.subscription.subscription.model;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -28,6 +29,16 @@ public enum Refund {
      * {@code amount × quantity}: prorated by the milliseconds left, rounded down (never more than was paid).
      */
     public long amount(long amount, int quantity, Period period, Instant at) {
+        return amount(amount, quantity, period, at, Duration.ZERO, Duration.ZERO);
+    }
+
+    /**
+     * {@link #amount(long, int, Period, Instant)} of a period pauses stretched: {@code credit} is how far they moved
+     * its end (the period as sold is its length less that), {@code paused} the paused part of it up to {@code at}. A
+     * prorated refund gives back the share of the period as sold not used: the time used is the time since its start
+     * less the paused time.
+     */
+    public long amount(long amount, int quantity, Period period, Instant at, Duration credit, Duration paused) {
         long price = Math.multiplyExact(amount, (long) quantity);
         return switch (this) {
             case NONE -> 0;
@@ -39,8 +50,12 @@ public enum Refund {
                 if (!at.isBefore(period.end())) {
                     yield 0;
                 }
-                long total = period.length().toMillis();
-                long left = period.end().toEpochMilli() - at.toEpochMilli();
+                long total = period.length().minus(credit).toMillis();
+                if (total <= 0) {
+                    yield 0;
+                }
+                long used = Math.max(0, at.toEpochMilli() - period.start().toEpochMilli() - paused.toMillis());
+                long left = Math.max(0, total - used);
                 yield BigInteger.valueOf(price).multiply(BigInteger.valueOf(left))
                         .divide(BigInteger.valueOf(total)).longValueExact();
             }

@@ -129,7 +129,8 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             d.scheduledRenewal = null;
             return Outcome.done(new Cancellation(d.build(), true, Refund.NONE, 0));
         }
-        long refundAmount = currentPeriodIsCharged() ? refund.amount(plan.amount(), quantity, currentPeriod(), now) : 0;
+        long refundAmount = currentPeriodIsCharged() ? refund.amount(plan.amount(), quantity, currentPeriod(), now,
+                pause.periodCredit(), pause.pausedUntil(now)) : 0;
         Draft d = draft(now);
         d.become(SubscriptionStatus.CANCELED);
         d.canceledAt = now;
@@ -228,7 +229,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         Draft d = draft(now);
         d.moveCurrentEnd(credited.minus(planned));
         d.become(pause.resumesTo());
-        d.pause = pause.end();
+        d.pause = pause.end(credited);
         if (plannedEnd.equals(shipmentsSuspendedUntil)) {
             d.shipmentsSuspendedUntil = null;
         }
@@ -618,6 +619,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
          * at {@link #MAX_SHIPMENTS_REMAINING} (a renewal must never fail on arithmetic).
          */
         void enter(Period p) {
+            pause = pause.newPeriod();
             periodNumber = p.number();
             currentPeriodStart = p.start();
             currentPeriodEnd = p.end();
@@ -647,7 +649,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
             if (pause.endAt().equals(shipmentsSuspendedUntil)) {
                 shipmentsSuspendedUntil = null;
             }
-            pause = pause.end();
+            pause = pause.end(java.time.Duration.ZERO);
         }
 
         /** A renewal asked for ahead announces the term that follows the (moved) current period. */

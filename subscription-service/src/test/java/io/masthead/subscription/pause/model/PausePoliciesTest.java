@@ -403,6 +403,63 @@ class PausePoliciesTest {
         assertThat(canceled.resume(T0.plus(Duration.ofDays(30)), T0).rejection().rule()).isEqualTo("not_paused");
     }
 
+    // ---- prorated refunds count the period as sold and the time used, not the pause ------------------------
+
+    static final Instant JAN1 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** Monthly at 3000 from Jan 1 (a 31-day period), paused on day 5 for 30 days. */
+    static Subscription pausedOnDay5For30Days() {
+        PlanTerms terms = new PlanTerms("pln_m", "prd_daily", 3_000, "usd", BillingInterval.MONTH, 1, 4, true,
+                "regular", null, false);
+        Subscription s = new NewSubscription("cus_a", "pln_m", null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, Map.of())
+                .toSubscription("sub_1", "site_1", false, terms, Membership.REGULAR, JAN1, null);
+        assertThat(Duration.between(s.currentPeriodStart(), s.currentPeriodEnd())).isEqualTo(Duration.ofDays(31));
+        Instant day5 = JAN1.plus(Duration.ofDays(5));
+        return s.pause(day5, day5.plus(Duration.ofDays(30)), day5).value();
+    }
+
+    static long proratedRefundAt(Subscription s, Instant at) {
+        return s.cancel(at, false, io.masthead.subscription.subscription.model.Refund.PRORATED).value()
+                .refundAmount();
+    }
+
+    @Test
+    void aCancellationDuringThePauseRefundsTheDaysNotUsedOfThePeriodAsSold() {
+        Subscription p = pausedOnDay5For30Days();
+        // 5 days used of 31 (the paused day 6 is not used): 26/31 back, not the share of the stretched 61 days
+        assertThat(proratedRefundAt(p, JAN1.plus(Duration.ofDays(6)))).isEqualTo(3_000L * 26 / 31);
+    }
+
+    @Test
+    void aCancellationAfterTheResumeRefundsTheDaysNotUsedBeforeAndAfterThePause() {
+        Subscription p = pausedOnDay5For30Days();
+        Subscription back = p.resume(p.pause().endAt(), p.pause().endAt()).value().subscription();
+        assertThat(back.pause().periodCredit()).isEqualTo(Duration.ofDays(30));
+        // 5 days before the pause and 5 after it used: 21/31 back
+        assertThat(proratedRefundAt(back, JAN1.plus(Duration.ofDays(40)))).isEqualTo(3_000L * 21 / 31);
+        // an early resume keeps the days paused only: resumed on day 8 (3 days paused), canceled on day 10
+        Subscription early = p.resume(JAN1.plus(Duration.ofDays(8)), JAN1.plus(Duration.ofDays(8))).value()
+                .subscription();
+        assertThat(early.currentPeriodEnd()).isEqualTo(JAN1.plus(Duration.ofDays(34)));
+        assertThat(proratedRefundAt(early, JAN1.plus(Duration.ofDays(10)))).isEqualTo(3_000L * 24 / 31);
+    }
+
+    @Test
+    void aRenewalStartsAPeriodNoPauseMoved() {
+        Subscription p = pausedOnDay5For30Days();
+        Subscription back = p.resume(p.pause().endAt(), p.pause().endAt()).value().subscription();
+        Subscription renewed = back.periodEnded(back.currentPeriodEnd(), back.currentPeriodEnd()).value()
+                .subscription();
+        assertThat(renewed.pause().periodCredit()).isZero();
+        Instant start = renewed.currentPeriodStart();
+        long length = Duration.between(start, renewed.currentPeriodEnd()).toMillis();
+        long left = length - Duration.ofDays(1).toMillis();
+        assertThat(proratedRefundAt(renewed, start.plus(Duration.ofDays(1))))
+                .isEqualTo(java.math.BigInteger.valueOf(3_000).multiply(java.math.BigInteger.valueOf(left))
+                        .divide(java.math.BigInteger.valueOf(length)).longValue());
+    }
+
     /** The subscription in another status (billing's states have no request that sets them). */
     static Subscription withStatus(Subscription s, SubscriptionStatus status) {
         return new Subscription(s.id(), s.siteId(), s.livemode(), s.customerId(), s.plan(), s.quantity(),
