@@ -50,7 +50,8 @@ CREATE TABLE subscription_pauses (
     FOREIGN KEY (site_id, subscription_id) REFERENCES subscriptions (site_id, id),
     CHECK (pause_year = EXTRACT(YEAR FROM started_at AT TIME ZONE 'UTC')),
     CHECK (planned_end_at > started_at),
-    CHECK (planned_end_at <= started_at + INTERVAL '90 days'),
+    -- 90 days as hours: a day interval would follow the session time zone's DST changes
+    CONSTRAINT subscription_pauses_at_most_90_days CHECK (planned_end_at <= started_at + INTERVAL '2160 hours'),
     CHECK ((actor_type = 'customer') = (actor_id IS NOT NULL)),
     CHECK (NOT override_annual_limit OR (actor_type = 'admin' AND reason IS NOT NULL)),
     CHECK (NOT forced OR actor_type = 'admin'),

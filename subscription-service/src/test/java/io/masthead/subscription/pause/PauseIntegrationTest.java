@@ -253,6 +253,29 @@ class PauseIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    void theDatabasesNinetyDaysAreHoursWhateverTheSessionsTimeZone() {
+        String site = newSite();
+        freezeClock(site);
+        String id = subscription(site, customer(site, "Dst", "dst@example.com"));
+        // Feb 1 to May 2 crosses New York's change to summer time: 90 calendar days there are 2159 hours
+        String insert = """
+                DO $$ BEGIN
+                    SET LOCAL TIME ZONE 'America/New_York';
+                    INSERT INTO subscription_pauses (id, site_id, subscription_id, customer_id, pause_year, started_at,
+                        planned_end_at, paused_from, pause_trigger, actor_type, override_annual_limit, reason,
+                        created_at, updated_at)
+                    SELECT '%s', site_id, id, customer_id, 2027, TIMESTAMPTZ '2027-02-01T12:00:00Z',
+                        TIMESTAMPTZ '2027-02-01T12:00:00Z' + INTERVAL '%d hours', 'active', 'admin', 'admin', TRUE,
+                        'dst', now(), now() FROM subscriptions WHERE id = '%s';
+                END $$""";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.sql(insert.formatted("pau_dst1", 2161, id))
+                .fetch().rowsUpdated().block()).hasMessageContaining("subscription_pauses_at_most_90_days");
+        db.sql(insert.formatted("pau_dst2", 2160, id)).fetch().rowsUpdated().block();
+        assertThat(db.sql("SELECT count(*) AS n FROM subscription_pauses WHERE subscription_id = :id")
+                .bind("id", id).map(row -> row.get("n", Long.class)).one().block()).isEqualTo(1);
+    }
+
+    @Test
     void refusalsAreProblemsThatNameTheRuleAndChangeNothing() {
         String site = newSite();
         freezeClock(site);

@@ -213,6 +213,12 @@ public class PauseService {
         return ProblemException.forbidden(r.message());
     }
 
+    /** The name of the check constraint a database message names, or "a check". */
+    private static String checkName(String message) {
+        var m = java.util.regex.Pattern.compile("check constraint \"([^\"]+)\"").matcher(message);
+        return m.find() ? m.group(1) : "a check";
+    }
+
     /** The database's side of the rules: a request that raced past the code's check still gets its problem. */
     static Throwable translate(Throwable error) {
         if (error instanceof DataIntegrityViolationException && error.getMessage() != null) {
@@ -222,6 +228,15 @@ public class PauseService {
             }
             if (error.getMessage().contains(PauseRepository.ONE_OPEN_INDEX)) {
                 return problem(Rejection.conflict("already_paused", "the subscription is already paused"));
+            }
+            if (error.getMessage().contains(PauseRepository.AT_MOST_90_DAYS_CHECK)) {
+                return problem(Rejection.invalid(PausePolicies.AT_MOST_90_DAYS, "duration_days",
+                        "a pause lasts at most 90 days"));
+            }
+            if (error.getMessage().contains("check constraint")) {
+                // any other rule of pauses the database holds: the request's fault, refused, never a 500
+                return problem(Rejection.invalid("invalid_pause", "subscription",
+                        "the pause breaks a rule of pauses: " + checkName(error.getMessage())));
             }
         }
         return Rejections.translate(error);

@@ -23,6 +23,8 @@ public class PauseRepository {
 
     /** The database's side of "once per calendar year" (V6__pauses.sql). */
     public static final String ONCE_PER_YEAR_INDEX = "subscription_pauses_once_per_year";
+    /** The database's side of "at most 90 days" (in hours, whatever the session's time zone). */
+    public static final String AT_MOST_90_DAYS_CHECK = "subscription_pauses_at_most_90_days";
     /** At most one pause in progress per subscription. */
     public static final String ONE_OPEN_INDEX = "subscription_pauses_one_open";
 
