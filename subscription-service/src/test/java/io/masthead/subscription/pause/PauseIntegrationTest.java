@@ -315,15 +315,20 @@ class PauseIntegrationTest extends SubscriptionIntegrationSupport {
         post(site, "/v1/subscriptions/" + paused + "/pause").bodyValue(Map.of("duration_days", 10)).exchange()
                 .expectStatus().isOk();
         post(site, "/v1/subscriptions/" + canceled + "/cancel").bodyValue("{}").exchange().expectStatus().isOk();
+        // a change of plan cancels the old subscription and starts one: replaced, not churned
+        String moving = subscription(site, customer);
+        created(post(site, "/v1/subscriptions/" + moving + "/change_plan")
+                .bodyValue(Map.of("plan", monthlyPlan(site))));
 
         get(site, "/v1/subscriptions/stats?from=" + t0.minusSeconds(60) + "&to=" + t0.plusSeconds(60)).exchange()
                 .expectStatus().isOk().expectBody()
                 .jsonPath("$.object").isEqualTo("subscription_stats")
-                .jsonPath("$.total").isEqualTo(3)
-                .jsonPath("$.by_status.active").isEqualTo(1)
+                .jsonPath("$.total").isEqualTo(5)
+                .jsonPath("$.by_status.active").isEqualTo(2)
                 .jsonPath("$.by_status.paused").isEqualTo(1)
-                .jsonPath("$.by_status.canceled").isEqualTo(1)
-                .jsonPath("$.by_plan.length()").isEqualTo(3)
+                .jsonPath("$.by_status.canceled").isEqualTo(2)
+                .jsonPath("$.by_plan.length()").isEqualTo(5)
+                .jsonPath("$.churned.replaced").isEqualTo(1)
                 .jsonPath("$.pauses.started").isEqualTo(1)
                 .jsonPath("$.pauses.ended").isEqualTo(0)
                 .jsonPath("$.pauses.in_progress").isEqualTo(1)

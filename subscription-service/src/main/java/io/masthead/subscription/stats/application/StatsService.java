@@ -58,7 +58,7 @@ public class StatsService {
                             long[] pauses = t.getT2();
                             long[] churn = t.getT3();
                             return new SubscriptionStats(now, start, end, byStatus, byPlan, pauses[0], pauses[1],
-                                    pauses[2], churn[0], churn[1]);
+                                    pauses[2], churn[0], churn[1], churn[2]);
                         });
             });
         });

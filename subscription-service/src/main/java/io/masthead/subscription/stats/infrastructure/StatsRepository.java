@@ -48,15 +48,21 @@ public class StatsRepository {
                 .one();
     }
 
-    /** Subscriptions that ended in [from, to): {canceled, expired}. */
+    /**
+     * Subscriptions that ended in [from, to): {canceled, expired, replaced}. A canceled one that a change of plan
+     * replaced (another subscription {@code replaces} it) is replaced, not canceled: the customer stayed.
+     */
     public Mono<long[]> churned(String siteId, Instant from, Instant to) {
         return db.sql("""
-                        SELECT count(*) FILTER (WHERE status = 'canceled') AS canceled,
-                               count(*) FILTER (WHERE status = 'expired') AS expired
-                          FROM subscriptions
-                         WHERE site_id = :site AND ended_at >= :from AND ended_at < :to""")
+                        SELECT count(*) FILTER (WHERE s.status = 'canceled' AND r.id IS NULL) AS canceled,
+                               count(*) FILTER (WHERE s.status = 'expired') AS expired,
+                               count(*) FILTER (WHERE s.status = 'canceled' AND r.id IS NOT NULL) AS replaced
+                          FROM subscriptions s
+                          LEFT JOIN subscriptions r ON r.site_id = s.site_id AND r.replaces = s.id
+                         WHERE s.site_id = :site AND s.ended_at >= :from AND s.ended_at < :to""")
                 .bind("site", siteId).bind("from", Rows.timestamp(from)).bind("to", Rows.timestamp(to))
-                .map(row -> new long[] {row.get("canceled", Long.class), row.get("expired", Long.class)})
+                .map(row -> new long[] {row.get("canceled", Long.class), row.get("expired", Long.class),
+                    row.get("replaced", Long.class)})
                 .one();
     }
 }

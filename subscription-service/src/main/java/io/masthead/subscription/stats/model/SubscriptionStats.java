@@ -10,11 +10,12 @@ import java.util.Map;
 /**
  * A site's subscriptions counted (issue 9 "Analytics keeps paused apart from churned"): now by status and by plan,
  * and over a range [from, to) the pauses begun and ended and the churn (subscriptions that ended: canceled or
- * expired). A paused subscription is counted as paused, never as churned.
+ * expired). A paused subscription is counted as paused, never as churned, and one a change of plan replaced is
+ * counted as replaced.
  */
 public record SubscriptionStats(Instant asOf, Instant from, Instant to, Map<SubscriptionStatus, Long> byStatus,
         List<PlanCounts> byPlan, long pausesStarted, long pausesEnded, long pauseOverrides, long churnedCanceled,
-        long churnedExpired) {
+        long churnedExpired, long replaced) {
 
     public record PlanCounts(String planId, Map<SubscriptionStatus, Long> byStatus) {
         public PlanCounts {

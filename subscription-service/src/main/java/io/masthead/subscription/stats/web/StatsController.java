@@ -43,8 +43,12 @@ class StatsController {
             @Schema(description = "Subscriptions paused now") long inProgress) {
     }
 
-    @Schema(name = "ChurnStats", description = "Subscriptions that ended in [from, to); paused ones are not churned")
-    record ChurnStats(long canceled, long expired, long total) {
+    @Schema(name = "ChurnStats", description = "Subscriptions that ended in [from, to); paused ones are not churned, "
+            + "nor ones a change of plan replaced (counted under replaced, outside total)")
+    record ChurnStats(@Schema(description = "Canceled, not replaced by a change of plan") long canceled,
+            long expired,
+            @Schema(description = "Canceled by a change of plan that replaced them: not churn") long replaced,
+            @Schema(description = "canceled + expired") long total) {
     }
 
     @Schema(name = "SubscriptionStats")
@@ -60,7 +64,7 @@ class StatsController {
                             wire(p.byStatus()))).toList(),
                     new PauseStats(s.pausesStarted(), s.pausesEnded(), s.pauseOverrides(),
                             s.byStatus().get(SubscriptionStatus.PAUSED)),
-                    new ChurnStats(s.churnedCanceled(), s.churnedExpired(), s.churned()));
+                    new ChurnStats(s.churnedCanceled(), s.churnedExpired(), s.replaced(), s.churned()));
         }
 
         private static Map<String, Long> wire(Map<SubscriptionStatus, Long> counts) {
