@@ -11,6 +11,8 @@ ALTER TABLE subscriptions
     ADD COLUMN pause_count      INTEGER NOT NULL DEFAULT 0 CHECK (pause_count >= 0),
     -- how far pauses moved the current period's end (ms): a prorated refund counts the period as sold without it
     ADD COLUMN pause_period_credit_ms BIGINT NOT NULL DEFAULT 0 CHECK (pause_period_credit_ms >= 0),
+    -- the shipment suspension the pause in progress replaced: an early resume restores it while it lasts
+    ADD COLUMN pause_suspended_before TIMESTAMPTZ,
     -- a pause has its window and where it resumes to, or none of them
     ADD CONSTRAINT subscriptions_pause_window CHECK (
         (pause_start_at IS NULL) = (pause_end_at IS NULL) AND (pause_start_at IS NULL) = (pause_resumes_to IS NULL)

@@ -49,7 +49,8 @@ public class SubscriptionRepository {
             s.initial_period_paid, s.shipments_remaining, s.shipments_undeliverable, s.shipments_suspended_until,
             s.shipping_address_id, s.billing_address_id, s.gift_recipient_id, s.membership_type, s.membership_id,
             s.membership_admin_id, s.replaces, s.scheduled_renewal, s.metadata, s.created_at, s.updated_at,
-            s.pause_start_at, s.pause_end_at, s.pause_resumes_to, s.pause_year, s.pause_count, s.pause_period_credit_ms""";
+            s.pause_start_at, s.pause_end_at, s.pause_resumes_to, s.pause_year, s.pause_count, s.pause_period_credit_ms,
+            s.pause_suspended_before""";
 
     private final DatabaseClient db;
 
@@ -100,12 +101,14 @@ public class SubscriptionRepository {
                     shipping_address_id = :shipping, billing_address_id = :billing,
                     scheduled_renewal = :scheduledRenewal, metadata = :metadata, updated_at = :updatedAt,
                     pause_start_at = :pauseStart, pause_end_at = :pauseEnd, pause_resumes_to = :pauseResumesTo,
-                    pause_year = :pauseYear, pause_count = :pauseCount, pause_period_credit_ms = :pauseCredit
+                    pause_year = :pauseYear, pause_count = :pauseCount, pause_period_credit_ms = :pauseCredit,
+                    pause_suspended_before = :pauseSuspendedBefore
                  WHERE id = :id"""), s)
                 .bind("pauseStart", tsOrNull(s.pause().startAt())).bind("pauseEnd", tsOrNull(s.pause().endAt()))
                 .bind("pauseResumesTo", text(s.pause().resumesTo() == null ? null : s.pause().resumesTo().wireName()))
                 .bind("pauseYear", s.pause().lastYear()).bind("pauseCount", s.pause().countInLastYear())
                 .bind("pauseCredit", s.pause().periodCredit().toMillis())
+                .bind("pauseSuspendedBefore", tsOrNull(s.pause().shipmentsSuspendedBefore()))
                 .fetch().rowsUpdated().then();
     }
 
@@ -307,7 +310,8 @@ public class SubscriptionRepository {
         Long credit = row.get("pause_period_credit_ms", Long.class);
         return new PauseState(Rows.instant(row, "pause_start_at"), Rows.instant(row, "pause_end_at"),
                 resumesTo == null ? null : SubscriptionStatus.parse(resumesTo), year == null ? 0 : year,
-                count == null ? 0 : count, java.time.Duration.ofMillis(credit == null ? 0 : credit));
+                count == null ? 0 : count, java.time.Duration.ofMillis(credit == null ? 0 : credit),
+                Rows.instant(row, "pause_suspended_before"));
     }
 
     private static OffsetDateTime ts(Instant instant) {

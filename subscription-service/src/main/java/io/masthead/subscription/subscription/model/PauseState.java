@@ -11,11 +11,13 @@ import java.time.ZoneOffset;
  * (the planned length of the pause in progress, what an ended one kept): the period as sold is the current one less
  * it, and a prorated refund counts the time used without it. The history of every pause is the pause concept's; this
  * is what the subscription itself needs to render, to move its period and to refund it.
+ * {@code shipmentsSuspendedBefore} is the shipment suspension the pause replaced (restored by an early resume while
+ * it still lasts).
  */
 public record PauseState(Instant startAt, Instant endAt, SubscriptionStatus resumesTo, int lastYear,
-        int countInLastYear, Duration periodCredit) {
+        int countInLastYear, Duration periodCredit, Instant shipmentsSuspendedBefore) {
 
-    public static final PauseState NONE = new PauseState(null, null, null, 0, 0, Duration.ZERO);
+    public static final PauseState NONE = new PauseState(null, null, null, 0, 0, Duration.ZERO, null);
 
     public PauseState {
         periodCredit = periodCredit == null ? Duration.ZERO : periodCredit;
@@ -50,21 +52,23 @@ public record PauseState(Instant startAt, Instant endAt, SubscriptionStatus resu
     }
 
     /** This state with a pause from {@code start} to {@code end} begun: counted in the UTC year of its start. */
-    PauseState begin(Instant start, Instant end, SubscriptionStatus from) {
+    PauseState begin(Instant start, Instant end, SubscriptionStatus from, Instant suspendedBefore) {
         int year = yearOf(start);
         return new PauseState(start, end, from, year, pausesIn(year) + 1,
-                periodCredit.plus(Duration.between(start, end)));
+                periodCredit.plus(Duration.between(start, end)), suspendedBefore);
     }
 
     /** This state once the pause is over, having moved the period by {@code kept} in all: no pause, the counts kept. */
     PauseState end(Duration kept) {
         Duration credit = isPaused() ? periodCredit.minus(Duration.between(startAt, endAt)).plus(kept) : periodCredit;
-        return new PauseState(null, null, null, lastYear, countInLastYear, credit.isNegative() ? Duration.ZERO : credit);
+        return new PauseState(null, null, null, lastYear, countInLastYear, credit.isNegative() ? Duration.ZERO : credit,
+                null);
     }
 
     /** This state in a new period: no pause moved it yet. */
     PauseState newPeriod() {
-        return new PauseState(startAt, endAt, resumesTo, lastYear, countInLastYear, Duration.ZERO);
+        return new PauseState(startAt, endAt, resumesTo, lastYear, countInLastYear, Duration.ZERO,
+                shipmentsSuspendedBefore);
     }
 
     /**

@@ -191,7 +191,7 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         }
         java.time.Duration length = java.time.Duration.between(start, end);
         Draft d = draft(now);
-        d.pause = pause.begin(start, end, status);
+        d.pause = pause.begin(start, end, status, shipmentsSuspendedUntil);
         d.become(SubscriptionStatus.PAUSED);
         d.moveCurrentEnd(length);
         if (shipmentsSuspendedUntil == null || shipmentsSuspendedUntil.isBefore(end)) {
@@ -231,7 +231,9 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
         d.become(pause.resumesTo());
         d.pause = pause.end(credited);
         if (plannedEnd.equals(shipmentsSuspendedUntil)) {
-            d.shipmentsSuspendedUntil = null;
+            // the suspension the pause replaced comes back while it still lasts
+            Instant earlier = pause.shipmentsSuspendedBefore();
+            d.shipmentsSuspendedUntil = earlier != null && earlier.isAfter(ended) ? earlier : null;
         }
         Subscription after = d.rescheduleRenewal().build();
         boolean noticeDue = after.status == SubscriptionStatus.TRIALING && after.trialEnd != null

@@ -460,6 +460,19 @@ class PausePoliciesTest {
                         .divide(java.math.BigInteger.valueOf(length)).longValue());
     }
 
+    @Test
+    void anEarlyResumeRestoresAnEarlierShipmentSuspensionThatOutlastsIt() {
+        Instant day20 = T0.plus(Duration.ofDays(20));
+        Subscription suspended = monthly(T0).update(new Subscription.Changes(null, false, null, false, null, null,
+                day20, false, null, null, null), T0).value();
+        Subscription p = paused(suspended, PauseRequest.forDays(30), CUSTOMER, T0);
+        assertThat(p.shipmentsSuspendedUntil()).isEqualTo(T0.plus(Duration.ofDays(30)));
+        // resumed on day 5: the day-20 suspension still lasts and comes back
+        assertThat(resumed(p, T0.plus(Duration.ofDays(5))).subscription().shipmentsSuspendedUntil()).isEqualTo(day20);
+        // resumed on day 25: it is over, nothing is suspended
+        assertThat(resumed(p, T0.plus(Duration.ofDays(25))).subscription().shipmentsSuspendedUntil()).isNull();
+    }
+
     /** The subscription in another status (billing's states have no request that sets them). */
     static Subscription withStatus(Subscription s, SubscriptionStatus status) {
         return new Subscription(s.id(), s.siteId(), s.livemode(), s.customerId(), s.plan(), s.quantity(),
