@@ -11,15 +11,18 @@ CREATE TABLE entitlement_settings (
 
 -- The set each customer was last told (by entitlements.updated), or found to have without a change to tell:
 -- [{"name", "granted_by": [subscription ids], "free_tier"}], sorted by name. The next computation compares with it,
--- so a replayed or repeated event tells nothing twice.
+-- so a replayed or repeated event tells nothing twice. The row is also the lock of every computation of the
+-- customer: a computation inserts it first when missing (source and entitlements null: never computed, a state that
+-- never commits, since the same transaction stores the set), then locks it FOR UPDATE.
 CREATE TABLE customer_entitlements (
     site_id        TEXT COLLATE "C" NOT NULL,
     customer_id    TEXT COLLATE "C" NOT NULL,
     livemode       BOOLEAN     NOT NULL,
-    source         TEXT        NOT NULL CHECK (source IN ('subscriptions', 'free_tier')),
-    entitlements   JSONB       NOT NULL,
+    source         TEXT        CHECK (source IN ('subscriptions', 'free_tier')),
+    entitlements   JSONB,
     updated_at     TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (site_id, customer_id)
+    PRIMARY KEY (site_id, customer_id),
+    CHECK ((source IS NULL) = (entitlements IS NULL))
 );
 -- the customers a free-tier change concerns, walked in batches by customer id
 CREATE INDEX customer_entitlements_free_tier ON customer_entitlements (site_id, customer_id)

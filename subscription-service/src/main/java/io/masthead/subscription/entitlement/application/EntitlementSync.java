@@ -30,9 +30,10 @@ import reactor.core.publisher.Mono;
  * twice is skipped by the inbox; one applied again under another id finds the set unchanged and tells nothing.
  *
  * <p>Order per customer: every computation locks the customer's row of the customer view first, the row every write
- * of the customer's subscriptions locks (the key of their events and of these), then the stored set: so the stored
- * sets of a customer form one chain (each event's {@code previous} is the one before's set), and the outbox order of
- * the customer's events is their commit order.
+ * of the customer's subscriptions locks (the key of their events and of these; a customer without one locks nothing
+ * there), then the customer's row of stored sets, inserted first when missing so there always is one to lock: so the
+ * stored sets of a customer form one chain (each event's {@code previous} is the one before's set), and the outbox
+ * order of the customer's events is their commit order.
  */
 @Service
 public class EntitlementSync {
@@ -110,8 +111,7 @@ public class EntitlementSync {
     Mono<Optional<EntitlementChange>> recompute(String siteId, boolean livemode, String customerId, Instant now,
             Cause cause) {
         return locks.lock(CUSTOMER, siteId, customerId)
-                .then(repository.storedForUpdate(siteId, customerId).map(Optional::of)
-                        .defaultIfEmpty(Optional.empty()))
+                .then(repository.lockStored(siteId, livemode, customerId, now))
                 .flatMap(stored -> entitlements.current(siteId, customerId, true)
                         .flatMap(after -> before(siteId, customerId, stored, after)
                                 .flatMap(before -> apply(siteId, livemode, stored.isPresent(), before, after, now,

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -89,13 +90,26 @@ public class EntitlementRepository {
                 .fetch().rowsUpdated().then();
     }
 
-    /** The set last stored for the customer, the row locked {@code FOR UPDATE}; empty when none was stored. */
-    public Mono<EntitlementSet> storedForUpdate(String siteId, String customerId) {
+    /**
+     * Locks the customer's row of stored sets {@code FOR UPDATE}, inserting it first when missing (so there is always
+     * a row to lock: two computations of one customer never run at once), and returns the set stored last, or empty
+     * for a customer never computed.
+     */
+    public Mono<Optional<EntitlementSet>> lockStored(String siteId, boolean livemode, String customerId,
+            Instant now) {
         return db.sql("""
-                        SELECT customer_id, source, entitlements FROM customer_entitlements
-                         WHERE site_id = :site AND customer_id = :customer FOR UPDATE""")
-                .bind("site", siteId).bind("customer", customerId)
-                .map(EntitlementRepository::toSet).one();
+                        INSERT INTO customer_entitlements (site_id, customer_id, livemode, updated_at)
+                        VALUES (:site, :customer, :livemode, :updatedAt) ON CONFLICT DO NOTHING""")
+                .bind("site", siteId).bind("customer", customerId).bind("livemode", livemode)
+                .bind("updatedAt", Rows.timestamp(now))
+                .fetch().rowsUpdated()
+                .then(db.sql("""
+                                SELECT customer_id, source, entitlements FROM customer_entitlements
+                                 WHERE site_id = :site AND customer_id = :customer FOR UPDATE""")
+                        .bind("site", siteId).bind("customer", customerId)
+                        .map(row -> row.get("source", String.class) == null ? Optional.<EntitlementSet>empty()
+                                : Optional.of(toSet(row)))
+                        .one());
     }
 
     public Mono<Void> store(String siteId, boolean livemode, EntitlementSet set, Instant now) {
@@ -104,7 +118,7 @@ public class EntitlementRepository {
                                                            updated_at)
                         VALUES (:site, :customer, :livemode, :source, :entitlements, :updatedAt)
                         ON CONFLICT (site_id, customer_id) DO UPDATE
-                           SET source = EXCLUDED.source, entitlements = EXCLUDED.entitlements,
+                           SET livemode = EXCLUDED.livemode, source = EXCLUDED.source, entitlements = EXCLUDED.entitlements,
                                updated_at = EXCLUDED.updated_at""")
                 .bind("site", siteId).bind("customer", set.customerId()).bind("livemode", livemode)
                 .bind("source", set.source().wireName()).bind("entitlements", json(set))
