@@ -28,5 +28,27 @@ CREATE TABLE customer_entitlements (
 CREATE INDEX customer_entitlements_free_tier ON customer_entitlements (site_id, customer_id)
     WHERE source = 'free_tier';
 
--- The subscriptions a customer holds: their own, and gifts made to them (the payer of a gift holds nothing).
+-- Every subscription as the entitlement sync knows it: fed by the subscription events it consumes (the snapshot of
+-- the last one applied), never by the subscription writes, so each event is evaluated as the state it tells, in
+-- order. holder_id is who holds it (the gift recipient, else the customer); event_partition/event_offset (on
+-- subscriptions.v1) and event_occurred_at are the position of the event applied last, so an older one read again is
+-- ignored.
+CREATE TABLE entitlement_subscriptions (
+    site_id           TEXT COLLATE "C" NOT NULL,
+    subscription_id   TEXT COLLATE "C" NOT NULL,
+    livemode          BOOLEAN     NOT NULL,
+    holder_id         TEXT COLLATE "C" NOT NULL,
+    plan_id           TEXT COLLATE "C" NOT NULL,
+    status            TEXT        NOT NULL,
+    event_id          TEXT        NOT NULL,
+    event_partition   INT         NOT NULL,
+    event_offset      BIGINT      NOT NULL,
+    event_occurred_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (site_id, subscription_id)
+);
+-- a holder's subscriptions (each computation of a customer's set)
+CREATE INDEX entitlement_subscriptions_holder ON entitlement_subscriptions (site_id, holder_id);
+
+-- The subscriptions a customer holds now (the API's answer): their own, and gifts made to them (the payer of a gift
+-- holds nothing).
 CREATE INDEX subscriptions_holder ON subscriptions (site_id, (COALESCE(gift_recipient_id, customer_id)), id);

@@ -42,8 +42,11 @@ public class EntitlementResync implements DueWorkHandler {
         this.dueWork = dueWork;
     }
 
-    /** Where a resync is: the last customer done (null before the first) and the event that caused it, if any. */
-    public record Progress(String after, String causeEventId, String causeEventType) {
+    /**
+     * Where a resync is: the last customer done (null before the first) and the event that caused it, if any, with
+     * its correlation id.
+     */
+    public record Progress(String after, String causeEventId, String causeEventType, String causeCorrelationId) {
     }
 
     public static String freeTierKey(String siteId) {
@@ -59,7 +62,7 @@ public class EntitlementResync implements DueWorkHandler {
     }
 
     static Progress progress(String payload) {
-        return payload == null ? new Progress(null, null, null) : JSON.readValue(payload, Progress.class);
+        return payload == null ? new Progress(null, null, null, null) : JSON.readValue(payload, Progress.class);
     }
 
     @Override
@@ -74,7 +77,7 @@ public class EntitlementResync implements DueWorkHandler {
             boolean freeTier = item.key().startsWith(FREE_TIER);
             ChangeReason reason = freeTier ? ChangeReason.FREE_TIER_CHANGED : ChangeReason.PLAN_CHANGED;
             EntitlementSync.Cause cause = new EntitlementSync.Cause(reason, progress.causeEventId(),
-                    progress.causeEventType());
+                    progress.causeEventType(), progress.causeCorrelationId());
             Flux<String> customers = freeTier
                     ? repository.customersOnTheFreeTier(item.siteId(), progress.after(), BATCH_SIZE)
                     : repository.holdersOfPlan(item.siteId(), item.key().substring(PLAN.length()), progress.after(),
@@ -91,6 +94,7 @@ public class EntitlementResync implements DueWorkHandler {
             return Mono.empty();
         }
         return dueWork.schedule(item.siteId(), item.livemode(), KIND, item.key(), siteNow,
-                payload(new Progress(batch.getLast(), progress.causeEventId(), progress.causeEventType())));
+                payload(new Progress(batch.getLast(), progress.causeEventId(), progress.causeEventType(),
+                        progress.causeCorrelationId())));
     }
 }
