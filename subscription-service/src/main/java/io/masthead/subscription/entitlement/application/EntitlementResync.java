@@ -3,11 +3,16 @@ package io.masthead.subscription.entitlement.application;
 import io.masthead.platform.duework.DueItem;
 import io.masthead.platform.duework.DueWork;
 import io.masthead.platform.duework.DueWorkHandler;
+import io.masthead.platform.r2dbc.Conflicts;
 import io.masthead.subscription.entitlement.infrastructure.EntitlementRepository;
 import io.masthead.subscription.entitlement.model.ChangeReason;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,8 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
  * own subscriptions: a new free tier (the customers whose stored set is the free tier) or new entitlements of a plan
  * (the customers holding a granting subscription of it). Due work of kind {@value #KIND}, one item per change scope
  * (key {@code free_tier:<site>} or {@code plan:<plan>}), due at once: each run takes the next {@value #BATCH_SIZE}
- * customers after the stored cursor, in customer id order, computes each one in the item's transaction (telling the
- * ones that changed), and schedules the next batch. Another change of the same scope meanwhile moves the item back
+ * customers after the stored cursor, in customer id order, computes each one in a short transaction of its own
+ * (telling the ones that changed; one customer locked at a time, so a resync never holds several customers' locks
+ * against a bulk change that locks them in another order), and schedules the next batch in the item's transaction
+ * (the batch is only the cursor of the due work: a run that fails after some customers committed runs the batch
+ * again, and those customers find their sets unchanged). Another change of the same scope meanwhile moves the item back
  * to the first customer, so the last change is the one every customer ends up with; a customer computed twice is
  * told once (the second finds its set unchanged).
  */
@@ -36,10 +44,15 @@ public class EntitlementResync implements DueWorkHandler {
     private final EntitlementSync sync;
     private final DueWork dueWork;
 
-    public EntitlementResync(EntitlementRepository repository, EntitlementSync sync, DueWork dueWork) {
+    private final TransactionalOperator ownTransaction;
+
+    public EntitlementResync(EntitlementRepository repository, EntitlementSync sync, DueWork dueWork,
+            ReactiveTransactionManager transactions) {
         this.repository = repository;
         this.sync = sync;
         this.dueWork = dueWork;
+        this.ownTransaction = TransactionalOperator.create(transactions,
+                new DefaultTransactionDefinition(TransactionDefinition.PROPAGATION_REQUIRES_NEW));
     }
 
     /**
@@ -83,7 +96,8 @@ public class EntitlementResync implements DueWorkHandler {
                     : repository.holdersOfPlan(item.siteId(), item.key().substring(PLAN.length()), progress.after(),
                             BATCH_SIZE);
             return customers.collectList().flatMap(batch -> Flux.fromIterable(batch)
-                    .concatMap(customer -> sync.recompute(item.siteId(), item.livemode(), customer, siteNow, cause))
+                    .concatMap(customer -> Conflicts.retrying(Mono.defer(() -> ownTransaction.transactional(
+                            sync.recompute(item.siteId(), item.livemode(), customer, siteNow, cause)))))
                     .then(next(item, progress, batch, siteNow)));
         });
     }
