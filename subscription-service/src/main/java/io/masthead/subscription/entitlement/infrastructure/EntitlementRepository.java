@@ -35,6 +35,12 @@ public class EntitlementRepository {
     private static final TypeReference<List<Map<String, Object>>> ITEMS = new TypeReference<>() {
     };
     private static final String[] GRANTING = Access.GRANTING_NAMES.toArray(String[]::new);
+    /**
+     * The granting statuses as SQL literals (constants, never input): a partial index's predicate is only used for a
+     * query whose own predicate implies it, which a bound array does not.
+     */
+    static final String GRANTING_LITERALS = String.join(", ",
+            Access.GRANTING_NAMES.stream().map(name -> "'" + name + "'").toList());
 
     private final DatabaseClient db;
 
@@ -194,15 +200,16 @@ public class EntitlementRepository {
 
     /**
      * Up to {@code limit} customers after {@code after} (null: from the first) who hold a granting subscription of the
-     * plan, as the sync knows the subscriptions.
+     * plan, as the sync knows the subscriptions: a keyset walk of the partial index
+     * {@code entitlement_subscriptions_plan_holders}, so each batch reads its own holders only.
      */
     public Flux<String> holdersOfPlan(String siteId, String planId, String after, int limit) {
         return db.sql("""
                         SELECT DISTINCT holder_id FROM entitlement_subscriptions
-                         WHERE site_id = :site AND plan_id = :plan AND status = ANY(:statuses)
+                         WHERE site_id = :site AND plan_id = :plan AND status IN (%s)
                            AND holder_id > :after
-                         ORDER BY holder_id LIMIT :limit""")
-                .bind("site", siteId).bind("plan", planId).bind("statuses", GRANTING)
+                         ORDER BY holder_id LIMIT :limit""".formatted(GRANTING_LITERALS))
+                .bind("site", siteId).bind("plan", planId)
                 .bind("after", after == null ? "" : after).bind("limit", limit)
                 .map(row -> row.get("holder_id", String.class)).all();
     }
