@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
@@ -32,6 +33,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * new free tier and new plan entitlements are told to the customers they concern; and the API's answers and
  * refusals.
  */
+@TestPropertySource(properties = "masthead.entitlements.resync.batch-size=2")
 class EntitlementIntegrationTest extends SubscriptionIntegrationSupport {
 
     @Autowired
@@ -278,23 +280,78 @@ class EntitlementIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
-    void newPlanEntitlementsAreToldToItsSubscribers() {
+    void newPlanEntitlementsAreToldToItsSubscribersInBatches() {
         String site = newSite();
         freezeClock(site);
         String plan = planWith(site, true, "digital");
-        String customer = customer(site, "Jor", "jor@example.com");
-        subscribe(site, Map.of("customer", customer, "plan", plan));
-        awaitEntitlementEvents(site, customer, 1);
+        List<String> holders = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) { // batches of 2 in this test: the second batch is scheduled by the first
+            String customer = customer(site, "Jor" + i, "jor" + i + "@example.com");
+            subscribe(site, Map.of("customer", customer, "plan", plan));
+            awaitEntitlementEvents(site, customer, 1);
+            holders.add(customer);
+        }
 
         patch(site, "/v1/plans/" + plan).bodyValue("{\"entitlements\": [\"digital\", \"crosswords\"]}").exchange()
                 .expectStatus().isOk();
         settle(site); // the resync is due work, and this test site's clock stands still until it steps
 
-        EntitlementsUpdated told = awaitEntitlementEvents(site, customer, 2).get(1);
-        assertThat(told.getReason()).isEqualTo("plan_changed");
-        assertThat(told.getCauseEventType()).isEqualTo("plan.updated");
-        assertThat(told.getAdded()).containsExactly("crosswords");
-        assertThat(told.getRemoved()).isEmpty();
+        for (String customer : holders) {
+            EntitlementsUpdated told = awaitEntitlementEvents(site, customer, 2).get(1);
+            assertThat(told.getReason()).isEqualTo("plan_changed");
+            assertThat(told.getCauseEventType()).isEqualTo("plan.updated");
+            assertThat(told.getAdded()).containsExactly("crosswords");
+            assertThat(told.getRemoved()).isEmpty();
+        }
+        settle(site);
+        assertThat(holders).allSatisfy(c -> assertThat(entitlementEvents(site, c)).hasSize(2));
+    }
+
+    @Test
+    void aGiftGrantsItsRecipientAndNotItsPayer() {
+        String site = newSite();
+        freezeClock(site);
+        putFreeTier(site, "newsletter");
+        String plan = planWith(site, true, "digital");
+        String payer = customer(site, "Martha", "martha@example.com");
+        String recipient = customer(site, "Jonathan", "jonathan@example.com");
+        String gift = subscribe(site, Map.of("customer", payer, "plan", plan, "gift", Map.of("recipient", recipient)))
+                .get("id").toString();
+
+        EntitlementsUpdated told = awaitEntitlementEvents(site, recipient, 1).getFirst();
+        assertThat(told.getCauseEventType()).isEqualTo("subscription.created");
+        assertThat(told.getCustomerEntitlements().getEntitlements()).extracting(Entitlement::getName,
+                Entitlement::getGrantedBy).containsExactly(org.assertj.core.groups.Tuple.tuple("digital", List.of(gift)));
+        entitlementsOf(site, recipient).jsonPath("$.entitlements[0].granted_by[0]").isEqualTo(gift);
+        entitlementsOf(site, payer).jsonPath("$.source").isEqualTo("free_tier")
+                .jsonPath("$.entitlements[0].name").isEqualTo("newsletter");
+
+        settle(site);
+        assertThat(entitlementEvents(site, payer)).as("the payer of a gift holds nothing").isEmpty();
+    }
+
+    @Test
+    void pastDueGrantsAndUnpaidDoesNot() {
+        String site = newSite();
+        Instant t0 = freezeClock(site);
+        String plan = planWith(site, true, "digital");
+        String customer = "cus_" + UUID.randomUUID().toString().replace("-", "");
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+
+        apply(craftedHeader(site, "subscription.created", t0, null),
+                HeldSubscription.of(sub, customer, null, plan, "active"), 1, t0);
+        apply(craftedHeader(site, "subscription.updated", t0.plusSeconds(60), null),
+                HeldSubscription.of(sub, customer, null, plan, "past_due"), 2, t0.plusSeconds(60));
+        apply(craftedHeader(site, "subscription.updated", t0.plusSeconds(120), null),
+                HeldSubscription.of(sub, customer, null, plan, "unpaid"), 3, t0.plusSeconds(120));
+
+        List<EntitlementsUpdated> told = awaitEntitlementEvents(site, customer, 2);
+        assertThat(told.get(0).getAdded()).containsExactly("digital");
+        assertThat(told.get(1).getHeader().getOccurredAt()).as("past_due kept the access; unpaid ended it")
+                .isEqualTo(t0.plusSeconds(120));
+        assertDowngradedToTheFreeTier(told.get(1), "subscription.updated", List.of());
+        settle(site);
+        assertThat(entitlementEvents(site, customer)).hasSize(2);
     }
 
     @Test
@@ -309,6 +366,10 @@ class EntitlementIntegrationTest extends SubscriptionIntegrationSupport {
                 .expectStatus().isOk().expectBody().jsonPath("$.source").isEqualTo("free_tier");
         web.get().uri("/v1/customers/" + other + "/entitlements")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.customer(site, customer)).exchange()
+                .expectStatus().isNotFound().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        web.put().uri("/v1/entitlement_settings")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.customer(site, customer))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"free_tier\": [\"all\"]}").exchange()
                 .expectStatus().isForbidden();
         web.get().uri("/v1/entitlement_settings")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.customer(site, customer)).exchange()
@@ -325,7 +386,7 @@ class EntitlementIntegrationTest extends SubscriptionIntegrationSupport {
                 .expectStatus().isBadRequest();
         get(site, "/v1/entitlement_settings").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.free_tier.length()").isEqualTo(0)
-                .jsonPath("$.updated_at").doesNotExist();
+                .jsonPath("$.updated_at").doesNotExist(); // the refused PUTs changed nothing
     }
 
     // ---- helpers (a pause's downgrade and resume are told the same way) ---------------------------------------

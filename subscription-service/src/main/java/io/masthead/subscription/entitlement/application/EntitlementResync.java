@@ -8,6 +8,7 @@ import io.masthead.subscription.entitlement.infrastructure.EntitlementRepository
 import io.masthead.subscription.entitlement.model.ChangeReason;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -21,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Computes again, in batches, the sets of every customer a change concerns that is not a change of the customer's
  * own subscriptions: a new free tier (the customers whose stored set is the free tier) or new entitlements of a plan
  * (the customers holding a granting subscription of it). Due work of kind {@value #KIND}, one item per change scope
- * (key {@code free_tier:<site>} or {@code plan:<plan>}), due at once: each run takes the next {@value #BATCH_SIZE}
+ * (key {@code free_tier:<site>} or {@code plan:<plan>}), due at once: each run takes the next {@code masthead.entitlements.resync.batch-size} (default 100)
  * customers after the stored cursor, in customer id order, computes each one in a short transaction of its own
  * (telling the ones that changed; one customer locked at a time, so a resync never holds several customers' locks
  * against a bulk change that locks them in another order), and schedules the next batch in the item's transaction
@@ -34,7 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class EntitlementResync implements DueWorkHandler {
 
     public static final String KIND = "entitlements.resync";
-    public static final int BATCH_SIZE = 100;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String FREE_TIER = "free_tier:";
@@ -45,9 +45,15 @@ public class EntitlementResync implements DueWorkHandler {
     private final DueWork dueWork;
 
     private final TransactionalOperator ownTransaction;
+    private final int batchSize;
 
     public EntitlementResync(EntitlementRepository repository, EntitlementSync sync, DueWork dueWork,
-            ReactiveTransactionManager transactions) {
+            ReactiveTransactionManager transactions,
+            @Value("${masthead.entitlements.resync.batch-size:100}") int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("masthead.entitlements.resync.batch-size must be at least 1");
+        }
+        this.batchSize = batchSize;
         this.repository = repository;
         this.sync = sync;
         this.dueWork = dueWork;
@@ -92,9 +98,9 @@ public class EntitlementResync implements DueWorkHandler {
             EntitlementSync.Cause cause = new EntitlementSync.Cause(reason, progress.causeEventId(),
                     progress.causeEventType(), progress.causeCorrelationId());
             Flux<String> customers = freeTier
-                    ? repository.customersOnTheFreeTier(item.siteId(), progress.after(), BATCH_SIZE)
+                    ? repository.customersOnTheFreeTier(item.siteId(), progress.after(), batchSize)
                     : repository.holdersOfPlan(item.siteId(), item.key().substring(PLAN.length()), progress.after(),
-                            BATCH_SIZE);
+                            batchSize);
             return customers.collectList().flatMap(batch -> Flux.fromIterable(batch)
                     .concatMap(customer -> Conflicts.retrying(Mono.defer(() -> ownTransaction.transactional(
                             sync.recompute(item.siteId(), item.livemode(), customer, siteNow, cause)))))
@@ -104,7 +110,7 @@ public class EntitlementResync implements DueWorkHandler {
 
     /** The next batch's item, written by this item's transaction (it replaces the item this run deleted). */
     private Mono<Void> next(DueItem item, Progress progress, List<String> batch, Instant siteNow) {
-        if (batch.size() < BATCH_SIZE) {
+        if (batch.size() < batchSize) {
             return Mono.empty();
         }
         return dueWork.schedule(item.siteId(), item.livemode(), KIND, item.key(), siteNow,

@@ -28,11 +28,14 @@ public class Entitlements {
     }
 
     /**
-     * The entitlements of a customer of the caller's site: the site's admin, or the customer itself (403 for another
-     * customer, before any lookup); 404 for a customer the site does not have.
+     * The entitlements of a customer of the caller's site: the site's admin, or the customer itself (another
+     * customer's are a 404, before any lookup, as another customer's subscriptions are); 404 for a customer the site
+     * does not have.
      */
     public Mono<EntitlementSet> ofCustomer(Caller caller, String customerId) {
-        return Mono.defer(() -> customers.requireCustomer(caller, customerId, "customer")
+        return Mono.defer(() -> !caller.isAdmin() && !customerId.equals(caller.customerId())
+                ? Mono.error(ProblemException.notFound("customer", customerId))
+                : customers.requireCustomer(caller, customerId, "customer")
                 .onErrorMap(ValidationException.class, e -> ProblemException.notFound("customer", customerId))
                 .then(current(caller.siteId(), customerId)));
     }
