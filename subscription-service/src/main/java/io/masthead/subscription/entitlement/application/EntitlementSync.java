@@ -4,17 +4,16 @@ import io.masthead.events.EventHeader;
 import io.masthead.platform.duework.DueWork;
 import io.masthead.platform.events.EventHeaderFactory;
 import io.masthead.platform.inbox.Inbox;
-import io.masthead.platform.outbox.AggregateLock;
 import io.masthead.platform.outbox.Outbox;
-import io.masthead.platform.time.SiteTime;
 import io.masthead.subscription.entitlement.infrastructure.EntitlementEvents;
 import io.masthead.subscription.entitlement.infrastructure.EntitlementRepository;
 import io.masthead.subscription.entitlement.model.ChangeReason;
 import io.masthead.subscription.entitlement.model.EntitlementChange;
 import io.masthead.subscription.entitlement.model.EntitlementSet;
 import io.masthead.subscription.entitlement.model.EntitlementSource;
+import io.masthead.subscription.entitlement.model.EventPosition;
+import io.masthead.subscription.entitlement.model.HeldSubscription;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -23,68 +22,84 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Keeps every customer's entitlement set in step with the subscriptions: for each event of {@code subscriptions.v1}
- * that concerns a customer's subscriptions, the set is computed again from the tables (not from the event, so an old
- * or replayed event gives today's answer), compared with the set stored last, and only when they differ stored and
- * told with {@code entitlements.updated}, in the transaction that records the event in the inbox. An event applied
- * twice is skipped by the inbox; one applied again under another id finds the set unchanged and tells nothing.
+ * Keeps every customer's entitlement set in step with the subscription events of {@code subscriptions.v1}, one event
+ * at a time and each with its own effect. The sync keeps its own view of every subscription
+ * ({@code entitlement_subscriptions}: holder, plan, status), fed only by the events' snapshots: an event updates its
+ * subscription there (unless an event after it was applied already: a replay of an older one changes nothing), then
+ * the holder's set is computed from that view, with the plans' entitlements now and the site's free tier, compared
+ * with the set stored last and, only when they differ, stored and told with {@code entitlements.updated} at the
+ * event's {@code occurred_at}, naming the event as its cause and carrying its correlation id; all in the transaction
+ * that records the event in the inbox. So two changes made faster than the consumer takes them in (a pause and a
+ * resume, a creation and a cancellation) are each told, in their order, and never merged.
  *
- * <p>Order per customer: every computation locks the customer's row of the customer view first, the row every write
- * of the customer's subscriptions locks (the key of their events and of these), then the stored set: so the stored
- * sets of a customer form one chain (each event's {@code previous} is the one before's set), and the outbox order of
- * the customer's events is their commit order.
+ * <p>Order: the events of one subscription share its key (the payer), so they are taken in in their order. Every
+ * computation of a customer locks the customer's row of stored sets first (inserted when missing, so there always is
+ * one): the stored sets of a customer form one chain (each event's {@code previous} is the set of the one before)
+ * and the outbox order of the customer's {@code entitlements.updated} is their commit order.
  */
 @Service
 public class EntitlementSync {
 
     /** The inbox consumer name of the entitlement sync. */
     public static final String CONSUMER = "subscription-service.entitlements";
-    /** The customer's row every write of its subscriptions locks (the events' key). */
-    static final AggregateLock.Table CUSTOMER = AggregateLock.table("customer_view");
 
     private final Inbox inbox;
     private final EntitlementRepository repository;
     private final Entitlements entitlements;
-    private final AggregateLock locks;
     private final Outbox outbox;
     private final EventHeaderFactory headers;
-    private final SiteTime siteTime;
     private final DueWork dueWork;
 
-    public EntitlementSync(Inbox inbox, EntitlementRepository repository, Entitlements entitlements,
-            AggregateLock locks, Outbox outbox, EventHeaderFactory headers, SiteTime siteTime, DueWork dueWork) {
+    public EntitlementSync(Inbox inbox, EntitlementRepository repository, Entitlements entitlements, Outbox outbox,
+            EventHeaderFactory headers, DueWork dueWork) {
         this.inbox = inbox;
         this.repository = repository;
         this.entitlements = entitlements;
-        this.locks = locks;
         this.outbox = outbox;
         this.headers = headers;
-        this.siteTime = siteTime;
         this.dueWork = dueWork;
     }
 
-    /** What caused a computation: the reason, and the event if there is one. */
-    public record Cause(ChangeReason reason, String eventId, String eventType) {
+    /** What caused a computation: the reason, and the event if there is one (with its correlation id, if any). */
+    public record Cause(ChangeReason reason, String eventId, String eventType, String correlationId) {
 
         public static Cause of(ChangeReason reason, EventHeader header) {
-            return new Cause(reason, header.getEventId(), header.getEventType());
+            return new Cause(reason, header.getEventId(), header.getEventType(), header.getCorrelationId());
         }
     }
 
     /**
-     * A subscription event of the customers {@code customers} (the payer, and the recipient of a gift): each one's set
-     * computed again, in customer id order (two computations locking the same two customers lock them in one order).
+     * An event of a subscription, as its snapshot tells it: applied to the sync's view of the subscription unless an
+     * event at or after {@code position} was applied already, then its holder's set computed again (and a former
+     * holder's, were the holder to change).
      *
-     * @return true when applied now, false for an event this consumer had already applied
+     * @return true when taken in now (applied, or found older than what was applied), false for an event this
+     *         consumer had already taken in
      */
-    public Mono<Boolean> onSubscriptionEvent(UUID eventId, EventHeader header, Collection<String> customers) {
+    public Mono<Boolean> onSubscriptionEvent(UUID eventId, EventHeader header, HeldSubscription subscription,
+            EventPosition position) {
         String site = header.getSiteId();
         boolean livemode = header.getLivemode();
         Cause cause = Cause.of(ChangeReason.SUBSCRIPTION_CHANGED, header);
-        return inbox.process(CONSUMER, eventId, header, Mono.defer(() -> siteTime.now(site, livemode)
-                .flatMapMany(now -> Flux.fromIterable(new TreeSet<>(customers))
-                        .concatMap(customer -> recompute(site, livemode, customer, now, cause)))
-                .then()));
+        Instant at = header.getOccurredAt();
+        return inbox.process(CONSUMER, eventId, header, Mono.defer(() -> repository.heldForUpdate(site,
+                        subscription.subscriptionId())
+                .map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(applied -> {
+                    if (applied.isPresent() && !position.isAfter(applied.get().position())) {
+                        return Mono.empty(); // an older event, or this one again under another id
+                    }
+                    TreeSet<String> holders = new TreeSet<>();
+                    holders.add(subscription.holderId());
+                    applied.ifPresent(a -> holders.add(a.subscription().holderId()));
+                    // every holder locked first, in id order, then the view changed, then each one computed
+                    return Flux.fromIterable(holders)
+                            .concatMap(holder -> repository.lockStored(site, livemode, holder, at))
+                            .then(repository.saveHeld(site, livemode, subscription, header.getEventId(), position))
+                            .thenMany(Flux.fromIterable(holders)
+                                    .concatMap(holder -> recompute(site, livemode, holder, at, cause)))
+                            .then();
+                })));
     }
 
     /**
@@ -94,27 +109,24 @@ public class EntitlementSync {
     public Mono<Boolean> onPlanEntitlementsChanged(UUID eventId, EventHeader header, String planId) {
         String site = header.getSiteId();
         boolean livemode = header.getLivemode();
-        return inbox.process(CONSUMER, eventId, header, Mono.defer(() -> siteTime.now(site, livemode)
-                .flatMap(now -> dueWork.schedule(site, livemode, EntitlementResync.KIND,
-                        EntitlementResync.planKey(planId), now,
-                        EntitlementResync.payload(new EntitlementResync.Progress(null, header.getEventId(),
-                                header.getEventType()))))));
+        return inbox.process(CONSUMER, eventId, header, Mono.defer(() -> dueWork.schedule(site, livemode,
+                EntitlementResync.KIND, EntitlementResync.planKey(planId), header.getOccurredAt(),
+                EntitlementResync.payload(new EntitlementResync.Progress(null, header.getEventId(),
+                        header.getEventType(), header.getCorrelationId())))));
     }
 
     /**
-     * Computes the customer's set again and, when it differs from the one stored, stores it and appends its
-     * {@code entitlements.updated}; inside the caller's transaction.
+     * Computes the customer's set again from the sync's view of the subscriptions and, when it differs from the one
+     * stored, stores it and appends its {@code entitlements.updated} at {@code at}; inside the caller's transaction.
      *
      * @return the change, or empty when there was none to tell
      */
-    Mono<Optional<EntitlementChange>> recompute(String siteId, boolean livemode, String customerId, Instant now,
+    Mono<Optional<EntitlementChange>> recompute(String siteId, boolean livemode, String customerId, Instant at,
             Cause cause) {
-        return locks.lock(CUSTOMER, siteId, customerId)
-                .then(repository.storedForUpdate(siteId, customerId).map(Optional::of)
-                        .defaultIfEmpty(Optional.empty()))
-                .flatMap(stored -> entitlements.current(siteId, customerId, true)
+        return repository.lockStored(siteId, livemode, customerId, at)
+                .flatMap(stored -> entitlements.held(siteId, customerId)
                         .flatMap(after -> before(siteId, customerId, stored, after)
-                                .flatMap(before -> apply(siteId, livemode, stored.isPresent(), before, after, now,
+                                .flatMap(before -> apply(siteId, livemode, stored.isPresent(), before, after, at,
                                         cause))));
     }
 
@@ -134,15 +146,17 @@ public class EntitlementSync {
     }
 
     private Mono<Optional<EntitlementChange>> apply(String siteId, boolean livemode, boolean wasStored,
-            EntitlementSet before, EntitlementSet after, Instant now, Cause cause) {
+            EntitlementSet before, EntitlementSet after, Instant at, Cause cause) {
         Optional<EntitlementChange> change = EntitlementChange.between(before, after);
         if (change.isEmpty()) {
             // a customer seen for the first time is stored even without a change: a later free-tier change finds it
             return wasStored ? Mono.just(change)
-                    : repository.store(siteId, livemode, after, now).thenReturn(change);
+                    : repository.store(siteId, livemode, after, at).thenReturn(change);
         }
-        return repository.store(siteId, livemode, after, now)
-                .then(headers.header(EntitlementEvents.UPDATED, siteId, livemode, now))
+        return repository.store(siteId, livemode, after, at)
+                .then(headers.header(EntitlementEvents.UPDATED, siteId, livemode, at))
+                .map(header -> cause.correlationId() == null ? header
+                        : EventHeader.newBuilder(header).setCorrelationId(cause.correlationId()).build())
                 .flatMap(header -> outbox.append(EntitlementEvents.updated(header, change.get(), cause.reason(),
                         cause.eventId(), cause.eventType())))
                 .thenReturn(change);

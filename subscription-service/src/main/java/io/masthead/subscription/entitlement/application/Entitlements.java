@@ -28,34 +28,43 @@ public class Entitlements {
     }
 
     /**
-     * The entitlements of a customer of the caller's site: the site's admin, or the customer itself (403 for another
-     * customer, before any lookup); 404 for a customer the site does not have.
+     * The entitlements of a customer of the caller's site: the site's admin, or the customer itself (another
+     * customer's are a 404, before any lookup, as another customer's subscriptions are); 404 for a customer the site
+     * does not have.
      */
     public Mono<EntitlementSet> ofCustomer(Caller caller, String customerId) {
-        return Mono.defer(() -> customers.requireCustomer(caller, customerId, "customer")
+        return Mono.defer(() -> !caller.isAdmin() && !customerId.equals(caller.customerId())
+                ? Mono.error(ProblemException.notFound("customer", customerId))
+                : customers.requireCustomer(caller, customerId, "customer")
                 .onErrorMap(ValidationException.class, e -> ProblemException.notFound("customer", customerId))
-                .then(current(caller.siteId(), customerId, false)));
+                .then(current(caller.siteId(), customerId)));
+    }
+
+    /** The set of {@code customerId} as the subscriptions and plans stand now (the API's answer). */
+    Mono<EntitlementSet> current(String siteId, String customerId) {
+        return repository.grants(siteId, customerId).collectList()
+                .flatMap(grants -> of(siteId, customerId, grants, false));
     }
 
     /**
-     * The set of {@code customerId} now.
-     *
-     * @param lock inside a transaction that stores the set: read the plans and the free tier {@code FOR SHARE}, so a
-     *             change of either waits for it (and the resync that change schedules sees what it stored)
+     * The set of {@code customerId} as the sync knows the customer's subscriptions (the events applied so far), with
+     * the plans' entitlements now; inside the transaction that stores it, the free tier read {@code FOR SHARE} (a
+     * change of the free tier waits for that transaction, so its resync finds what it stored).
      */
-    Mono<EntitlementSet> current(String siteId, String customerId, boolean lock) {
-        return repository.grants(siteId, customerId, lock).collectList()
-                .flatMap(grants -> {
-                    EntitlementSet granted = EntitlementSet.of(customerId, grants, List.of());
-                    if (!granted.entitlements().isEmpty()) {
-                        return Mono.just(granted);
-                    }
-                    return freeTier(siteId, lock).map(freeTier -> EntitlementSet.of(customerId, List.<Grant>of(),
-                            freeTier));
-                });
+    Mono<EntitlementSet> held(String siteId, String customerId) {
+        return repository.heldGrants(siteId, customerId).collectList()
+                .flatMap(grants -> of(siteId, customerId, grants, true));
     }
 
-    /** The site's free tier; locked as {@link #current} says. */
+    private Mono<EntitlementSet> of(String siteId, String customerId, List<Grant> grants, boolean lock) {
+        EntitlementSet granted = EntitlementSet.of(customerId, grants, List.of());
+        if (!granted.entitlements().isEmpty()) {
+            return Mono.just(granted);
+        }
+        return freeTier(siteId, lock).map(freeTier -> EntitlementSet.of(customerId, List.<Grant>of(), freeTier));
+    }
+
+    /** The site's free tier; read {@code FOR SHARE} when {@code lock}. */
     Mono<List<String>> freeTier(String siteId, boolean lock) {
         return (lock ? repository.lockSettings(siteId, false) : repository.settings(siteId))
                 .map(settings -> settings.freeTier());

@@ -7,9 +7,9 @@ import io.masthead.platform.consumer.PoisonRecordException;
 import io.masthead.platform.events.EventRecords;
 import io.masthead.platform.kafka.EventHeaders;
 import io.masthead.subscription.entitlement.application.EntitlementSync;
+import io.masthead.subscription.entitlement.model.EventPosition;
+import io.masthead.subscription.entitlement.model.HeldSubscription;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,9 +21,11 @@ import org.springframework.stereotype.Component;
 /**
  * Consumes this service's own {@code subscriptions.v1} for the entitlement sync, one record at a time in a consumer
  * group of its own ({@code masthead.entitlements.group-id}, default {@code subscription-service.entitlements}; a new
- * group starts from the beginning of the topic, which computes every customer who ever had a subscription once).
- * Every event with a subscription snapshot (every {@code subscription.*} type, those added later too) computes the
- * sets of its payer and its gift recipient again; a {@code plan.updated} that changed {@code entitlements} starts a
+ * group starts from the beginning of the topic; the inbox, whose consumer name does not change with the group, skips
+ * every event already taken in).
+ * Every event with a subscription snapshot (every {@code subscription.*} type, those added later too) is applied
+ * with its snapshot and its position (partition, offset, {@code occurred_at}) to the sync's view of the subscription,
+ * and its holder's set computed again; a {@code plan.updated} that changed {@code entitlements} starts a
  * resync of the plan's holders; everything else ({@code entitlements.updated} itself, product and other plan events)
  * is skipped. Each is applied through the inbox, which also counts it as activity of a test site (the test clock's
  * quiet check), and the listener returns once that transaction committed. Failures are the platform's
@@ -53,9 +55,10 @@ class SubscriptionEventListener {
         if (header == null) {
             throw new PoisonRecordException(where(record) + " is not an event with a header");
         }
-        List<String> customers = customersOf(value, record);
-        if (!customers.isEmpty()) {
-            sync.onSubscriptionEvent(EventHeaders.eventId(record), header, customers).block(TIMEOUT);
+        HeldSubscription subscription = subscriptionOf(value, record);
+        if (subscription != null) {
+            sync.onSubscriptionEvent(EventHeaders.eventId(record), header, subscription,
+                    new EventPosition(record.partition(), record.offset(), header.getOccurredAt())).block(TIMEOUT);
         } else if (value instanceof PlanUpdated e && e.getChangedFields().contains("entitlements")) {
             sync.onPlanEntitlementsChanged(EventHeaders.eventId(record), header, e.getPlan().getId()).block(TIMEOUT);
         } else {
@@ -63,26 +66,26 @@ class SubscriptionEventListener {
         }
     }
 
-    /** The payer and the gift recipient of the event's subscription snapshot; none for an event without one. */
-    static List<String> customersOf(Object value, ConsumerRecord<?, ?> record) {
+    /** The subscription of the event's snapshot as the sync keeps it; null for an event without one. */
+    static HeldSubscription subscriptionOf(Object value, ConsumerRecord<?, ?> record) {
         if (!(value instanceof IndexedRecord event)) {
-            return List.of();
+            return null;
         }
         Schema.Field field = event.getSchema().getField(SUBSCRIPTION_FIELD);
         if (field == null || !(event.get(field.pos()) instanceof IndexedRecord subscription)) {
-            return List.of();
+            return null;
         }
-        List<String> customers = new ArrayList<>(2);
+        Object id = get(subscription, "id");
         Object payer = get(subscription, "customer_id");
-        if (payer == null) {
-            throw new PoisonRecordException(where(record) + ": a subscription snapshot without customer_id");
+        Object plan = get(subscription, "plan_id");
+        Object status = get(subscription, "status");
+        if (id == null || payer == null || plan == null || status == null) {
+            throw new PoisonRecordException(where(record)
+                    + ": a subscription snapshot without id, customer_id, plan_id or status");
         }
-        customers.add(payer.toString());
         Object recipient = get(subscription, "gift_recipient_id");
-        if (recipient != null) {
-            customers.add(recipient.toString());
-        }
-        return customers;
+        return HeldSubscription.of(id.toString(), payer.toString(), recipient == null ? null : recipient.toString(),
+                plan.toString(), status.toString());
     }
 
     private static Object get(IndexedRecord record, String name) {

@@ -10,7 +10,8 @@ import java.util.Set;
  * and {@code trialing} obviously; {@code past_due} too, because a payment is being retried and access stays on while
  * it is (the dunning grace period: cutting a reader off at the first declined card loses readers who would have paid).
  * {@code unpaid} (every retry failed), {@code paused} (the seed: "during pause, user access downgrades to free-tier
- * entitlements"), {@code scheduled} (not started), {@code canceled} and {@code expired} grant nothing.
+ * entitlements"), {@code scheduled} (not started), {@code canceled} and {@code expired} grant nothing. (The partial
+ * index {@code entitlement_subscriptions_plan_holders} of V7__entitlements.sql names the same statuses.)
  */
 public final class Access {
 

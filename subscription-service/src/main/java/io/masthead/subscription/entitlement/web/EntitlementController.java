@@ -33,7 +33,8 @@ class EntitlementController {
     @Operation(operationId = "retrieveCustomerEntitlements", summary = "Retrieve a customer's entitlements",
             description = "The union of the entitlements of the plans of the customer's active, trialing and past_due "
                     + "subscriptions (a gift counts for its recipient), each with the subscriptions granting it; when "
-                    + "those grant none, the site's free tier. A customer token reads its own customer only.")
+                    + "those grant none, the site's free tier. A customer token reads its own customer only (another "
+                    + "customer: 404).")
     @ApiResponse(responseCode = "200", description = "The customer's entitlements now")
     Mono<CustomerEntitlementsResource> ofCustomer(Caller caller, @PathVariable String id) {
         return entitlements.ofCustomer(caller, id).map(CustomerEntitlementsResource::of);
@@ -48,9 +49,11 @@ class EntitlementController {
 
     @PutMapping("/v1/entitlement_settings")
     @Operation(operationId = "updateEntitlementSettings", summary = "Set the site's free tier",
-            description = "Replaces the free tier. When it changes, every customer whose entitlements are the free "
-                    + "tier is told with entitlements.updated (reason free_tier_changed), in the background and in "
-                    + "batches. The same names again change nothing.")
+            description = "Replaces the free tier. When it changes, every customer whose last told entitlements are "
+                    + "the free tier (a customer whose subscriptions were computed at least once and grant nothing "
+                    + "now) is told with entitlements.updated (reason free_tier_changed), in the background and in "
+                    + "batches; customers who never had a subscription are not told (they have the free tier "
+                    + "wherever they are not told otherwise). The same names again change nothing.")
     @ApiResponse(responseCode = "200", description = "The settings as stored")
     @ApiResponse(responseCode = "422", description = "free_tier missing, too long, or a bad or repeated name")
     Mono<EntitlementSettingsResource> putSettings(Caller caller, @RequestBody UpdateEntitlementSettings body) {
