@@ -10,11 +10,12 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * The failures particular to a gateway, as problems: a service that cannot be reached (503), one that
- * does not answer in time (504), and a path no route or endpoint serves (404). Everything else goes on
- * to the platform's problem handler.
+ * closes the connection before its answer is complete (502), one that does not answer in time (504), and a path
+ * no route or endpoint serves (404). Everything else goes on to the platform's problem handler.
  */
 @Order(-3)
 public class UpstreamProblemHandler implements WebExceptionHandler {
@@ -26,6 +27,12 @@ public class UpstreamProblemHandler implements WebExceptionHandler {
             return Problems.write(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
                     "Service unavailable", "The service behind this path cannot be reached; try again shortly",
                     path, List.of());
+        }
+        if (causedBy(ex, PrematureCloseException.class)) {
+            // the request may or may not have been processed: a retry with the same Idempotency-Key is safe
+            return Problems.write(exchange.getResponse(), HttpStatus.BAD_GATEWAY, "bad-gateway", "Bad gateway",
+                    "The service behind this path closed the connection before it answered; retry with the same "
+                            + "Idempotency-Key", path, List.of());
         }
         if (causedBy(ex, TimeoutException.class)
                 || ex instanceof ResponseStatusException status && status.getStatusCode().value() == 504) {
