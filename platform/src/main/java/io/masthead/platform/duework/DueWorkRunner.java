@@ -61,7 +61,8 @@ import reactor.core.publisher.Mono;
  * <p>Meters: {@code masthead_due_work_pending} (pending items), {@code masthead_due_work_failed} (parked items),
  * {@code masthead_due_work_overdue_seconds} (how long the oldest due live item has waited),
  * {@code masthead_due_work_processed_total{kind,outcome}} (outcome {@code succeeded}, {@code retried},
- * {@code parked}, {@code skipped}, {@code conflicted}).
+ * {@code parked}, {@code skipped}, {@code conflicted}), {@code masthead_due_work_chunks_split_total{kind}} (chunks
+ * that failed and ran again one item at a time).
  */
 public class DueWorkRunner implements SmartLifecycle {
 
@@ -476,6 +477,9 @@ public class DueWorkRunner implements SmartLifecycle {
         }
         log.warn("A chunk of {} due items ({} of site {}) failed; running them one by one: {}", chunk.size(),
                 first.kind(), first.siteId(), describe(error));
+        Counter.builder("masthead.due_work.chunks_split")
+                .description("Chunks of due work that failed and were run again one item at a time")
+                .tag("kind", first.kind()).register(meters).increment();
         return Flux.fromIterable(chunk)
                 .concatMap(item -> runChunk(List.of(item), token, loop, siteNow))
                 .reduce(0, Integer::sum);

@@ -129,12 +129,12 @@ public class Outbox {
             return storeSchemas.then(db.sql("""
                             INSERT INTO outbox (event_id, event_type, topic, message_key, schema_name, schema_fingerprint,
                                                 payload, site_id)
-                            SELECT r.event_id, r.event_type, r.topic, r.message_key, r.schema_name,
-                                   decode(r.schema_fingerprint, 'base64'), decode(r.payload, 'base64'), r.site_id
-                              FROM jsonb_to_recordset(CAST(:rows AS jsonb)) WITH ORDINALITY
-                                   AS r(event_id uuid, event_type text, topic text, message_key text, schema_name text,
-                                        schema_fingerprint text, payload text, site_id text, n bigint)
-                             ORDER BY r.n""")
+                            SELECT CAST(e.r->>'event_id' AS uuid), e.r->>'event_type', e.r->>'topic',
+                                   e.r->>'message_key', e.r->>'schema_name',
+                                   decode(e.r->>'schema_fingerprint', 'base64'), decode(e.r->>'payload', 'base64'),
+                                   e.r->>'site_id'
+                              FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS e(r, n)
+                             ORDER BY e.n""")
                     .bind("rows", rows.parameter())
                     .fetch().rowsUpdated().then());
         });
