@@ -587,7 +587,7 @@ public final class RenewalBench {
         out.append(" |\n\n");
         double counted = cpu.byProcess().values().stream().mapToDouble(Double::doubleValue).sum();
         out.append(String.format(Locale.ROOT, "Processes that ended during the run are in no column: the machine's "
-                + "busy share minus the columns is %s (other people's short-lived builds and tests).%n%n",
+                + "busy share minus the columns is %s (processes that started and ended within the run, e.g. builds and tests).%n%n",
                 Report.percent(Math.max(0, cpu.machine() - counted))));
         out.append("subscription-service memory and the site's backlog, sampled every second:\n\n");
         out.append("| t (s) | RSS MiB | heap used MiB | old gen MiB | due items left | outbox rows left | renewed on Kafka |\n");

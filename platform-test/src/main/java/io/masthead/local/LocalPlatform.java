@@ -30,11 +30,11 @@ import io.masthead.test.engines.Engines;
  * property {@code masthead.root}, else the working directory). Ports (system property or environment variable):
  * {@code masthead.local.postgres-port}/{@code MASTHEAD_POSTGRES_PORT} (15432),
  * {@code masthead.local.kafka-port}/{@code MASTHEAD_KAFKA_PORT} (19092; the controller uses the next port),
- * {@code masthead.local.registry-port}/{@code MASTHEAD_REGISTRY_PORT} (18081).
+ * {@code masthead.local.registry-port}/{@code MASTHEAD_REGISTRY_PORT} (18081). How long each service may take to
+ * become ready: {@code masthead.local.readiness-timeout-seconds}/{@code MASTHEAD_READINESS_TIMEOUT_SECONDS} (120).
  */
 public final class LocalPlatform {
 
-    private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(120);
     /** Serial GC suits small heaps on few cores; the full JIT (C2) matters for throughput (see docs/benchmarks.md). */
     private static final List<String> SERVICE_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
     private static final Duration SERVICE_STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -45,6 +45,9 @@ public final class LocalPlatform {
     private final int postgresPort = setting("masthead.local.postgres-port", "MASTHEAD_POSTGRES_PORT", 15432);
     private final int kafkaPort = setting("masthead.local.kafka-port", "MASTHEAD_KAFKA_PORT", 19092);
     private final int registryPort = setting("masthead.local.registry-port", "MASTHEAD_REGISTRY_PORT", 18081);
+    /** How long each service may take to become ready (a busy machine starts JVMs slowly). */
+    private final Duration readinessTimeout = Duration.ofSeconds(
+            setting("masthead.local.readiness-timeout-seconds", "MASTHEAD_READINESS_TIMEOUT_SECONDS", 120));
     private final List<RunningService> services = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -159,7 +162,7 @@ public final class LocalPlatform {
                 .map(service -> CompletableFuture.runAsync(() -> {
                     long started = System.nanoTime();
                     try {
-                        Services.awaitReady(service.process(), service.definition(), READINESS_TIMEOUT);
+                        Services.awaitReady(service.process(), service.definition(), readinessTimeout);
                     } catch (IllegalStateException e) {
                         throw new StartupFailure(e.getMessage());
                     }

@@ -11,10 +11,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param outboxWait   until the site's outbox rows are published
  * @param consumerWait until this service's consumer groups committed the end offsets read at the call's start
  * @param pollInterval how often both are checked while waiting
+ * @param drainBudget  how long a step call processes due work before it answers "not quiet" and is asked again
+ *                     (items already claimed still complete), so no call runs near the caller's timeout however
+ *                     much is due at once; it then reports at once, without the two waits
  */
 @ConfigurationProperties("masthead.clock")
 public record ClockProperties(
         @DefaultValue("5s") Duration outboxWait,
         @DefaultValue("10s") Duration consumerWait,
-        @DefaultValue("20ms") Duration pollInterval) {
+        @DefaultValue("20ms") Duration pollInterval,
+        @DefaultValue("10s") Duration drainBudget) {
 }

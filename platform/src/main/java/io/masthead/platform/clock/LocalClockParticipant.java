@@ -27,8 +27,10 @@ import reactor.core.publisher.Mono;
  * {@code t}:
  * <ol>
  *   <li>reads the end offsets of the topics this service's consumer groups consume (the call's start);</li>
- *   <li>freezes the site's time at {@code t} ({@link SiteClocks#freeze}) and processes every due item of the site
- *       up to {@code t}, in due order, including items that processing adds ({@link DueWorkRunner#drain});</li>
+ *   <li>freezes the site's time at {@code t} ({@link SiteClocks#freeze}) and processes the due items of the site
+ *       up to {@code t}, in due order, including items that processing adds ({@link DueWorkRunner#drain}), for at
+ *       most {@code masthead.clock.drain-budget}: a drain cut by it reports "not quiet" at once (steps 3 and 4
+ *       skipped), and the coordinator calls again;</li>
  *   <li>wakes the outbox relay and waits (bounded) until the site has no unpublished outbox row;</li>
  *   <li>waits (bounded) until every consumer group committed at least the end offsets of step 1;</li>
  *   <li>reports: quiet when both waits succeeded and nothing of the site is due up to {@code t} any more; the
@@ -83,13 +85,16 @@ public class LocalClockParticipant implements ClockParticipant {
         return Mono.defer(() -> {
             List<ConsumerGroup> groups = List.copyOf(consumerGroups.get());
             return endOffsets(groups).flatMap(ends -> siteClocks.freeze(siteId, t)
-                    .then(dueWork.drain(siteId, t))
-                    .then(outboxPublished(siteId))
-                    .zipWith(consumersCaughtUp(groups, ends), (outbox, consumers) -> {
-                        List<String> waiting = new ArrayList<>(outbox);
-                        waiting.addAll(consumers);
-                        return waiting;
-                    })
+                    .then(dueWork.drain(siteId, t, properties.drainBudget()))
+                    .flatMap(drained -> drained.cut()
+                            // more may be due than one call drains: say so at once, the coordinator asks again
+                            ? Mono.just(new ArrayList<>(List.of("due work: draining (" + drained.ran()
+                                    + " items done in this call)")))
+                            : outboxPublished(siteId).zipWith(consumersCaughtUp(groups, ends), (outbox, consumers) -> {
+                                List<String> waiting = new ArrayList<>(outbox);
+                                waiting.addAll(consumers);
+                                return waiting;
+                            }))
                     .flatMap(waiting -> dueWork.pending(siteId, t).map(pending -> {
                         if (pending > 0) {
                             waiting.add("due work: " + pending + " items due by " + t + " not done yet");

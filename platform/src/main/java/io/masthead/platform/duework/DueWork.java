@@ -1,9 +1,13 @@
 package io.masthead.platform.duework;
 
+import io.masthead.platform.r2dbc.JsonRows;
 import io.masthead.platform.r2dbc.Rows;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -47,6 +51,50 @@ public class DueWork {
                     .bind("key", key)
                     .bind("dueAt", Rows.timestamp(dueAt.truncatedTo(ChronoUnit.MILLIS)))
                     .bind("payload", Rows.text(payload))
+                    .fetch().rowsUpdated().then();
+        });
+    }
+
+    /** One item to schedule with {@link #scheduleAll}: the arguments of {@link #schedule}. */
+    public record Next(String siteId, boolean livemode, String kind, String key, Instant dueAt, String payload) {
+        public Next {
+            Objects.requireNonNull(siteId, "siteId");
+            requireText(kind, "kind");
+            requireText(key, "key");
+            Objects.requireNonNull(dueAt, "dueAt");
+        }
+    }
+
+    /**
+     * {@link #schedule} for many items in one statement (e.g. the next period end of every subscription a chunk
+     * renewed). Each (kind, key) at most once in {@code items}.
+     */
+    public Mono<Void> scheduleAll(List<Next> items) {
+        return Mono.defer(() -> {
+            if (items.isEmpty()) {
+                return Mono.empty();
+            }
+            JsonRows rows = new JsonRows();
+            Set<List<String>> seen = new HashSet<>();
+            for (Next next : items) {
+                if (!seen.add(List.of(next.kind(), next.key()))) {
+                    throw new IllegalArgumentException("(" + next.kind() + ", " + next.key() + ") twice in one call");
+                }
+                rows.add().put("site_id", next.siteId()).put("livemode", next.livemode()).put("kind", next.kind())
+                        .put("key", next.key()).put("due_at", JsonRows.time(next.dueAt().truncatedTo(ChronoUnit.MILLIS)))
+                        .put("payload", next.payload());
+            }
+            return db.sql("""
+                            INSERT INTO due_work (site_id, livemode, kind, key, due_at, payload)
+                            SELECT r.site_id, r.livemode, r.kind, r.key, r.due_at, r.payload
+                              FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+                                   AS r(site_id text, livemode boolean, kind text, key text, due_at timestamptz,
+                                        payload text)
+                            ON CONFLICT (kind, key) DO UPDATE
+                               SET site_id = EXCLUDED.site_id, livemode = EXCLUDED.livemode, due_at = EXCLUDED.due_at,
+                                   payload = EXCLUDED.payload, state = 'pending', lease_token = NULL,
+                                   lease_until = NULL, retry_at = NULL, attempts = 0, last_error = NULL""")
+                    .bind("rows", rows.parameter())
                     .fetch().rowsUpdated().then();
         });
     }

@@ -13,6 +13,9 @@ import reactor.core.publisher.Mono;
  * aggregate's state (it may have been cancelled or changed since the item was scheduled); it never locks a second
  * aggregate of the same kind. A deadlock or serialization failure that still happens (SQLSTATE 40P01 or 40001) rolls
  * the try back and the item runs again shortly, without counting a try.
+ *
+ * <p>A handler that can do many items of its kind at once (set-wise SQL) implements {@link DueWorkChunkHandler}
+ * instead: it then gets chunks of items in one transaction, and takes its locks before the runner writes them.
  */
 public interface DueWorkHandler {
 

@@ -2,6 +2,7 @@ package io.masthead.platform.duework;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -17,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts     tries of an item before it is parked (state {@code failed})
  * @param retryBackoff    the wait after the first failed try; doubles with each further one
  * @param maxRetryBackoff the longest wait between two tries
+ * @param chunkSize       the most items of one kind and site a {@link DueWorkChunkHandler} gets in one transaction
+ * @param chunkConcurrency the most chunks that run at once
  */
 @ConfigurationProperties("masthead.due-work")
 public record DueWorkProperties(
@@ -27,8 +30,11 @@ public record DueWorkProperties(
         @DefaultValue("60s") Duration lease,
         @DefaultValue("10") int maxAttempts,
         @DefaultValue("10s") Duration retryBackoff,
-        @DefaultValue("1h") Duration maxRetryBackoff) {
+        @DefaultValue("1h") Duration maxRetryBackoff,
+        @DefaultValue("250") int chunkSize,
+        @DefaultValue("2") int chunkConcurrency) {
 
+    @ConstructorBinding
     public DueWorkProperties {
         require(pollInterval.isPositive(), "poll-interval must be positive");
         require(batchSize > 0 && batchSize <= 10_000, "batch-size must be 1..10000");
@@ -37,12 +43,20 @@ public record DueWorkProperties(
         require(maxAttempts > 0, "max-attempts must be positive");
         require(retryBackoff.toMillis() > 0, "retry-backoff must be positive");
         require(maxRetryBackoff.compareTo(retryBackoff) >= 0, "max-retry-backoff must not be below retry-backoff");
+        require(chunkSize > 0 && chunkSize <= 5_000, "chunk-size must be 1..5000");
+        require(chunkConcurrency > 0 && chunkConcurrency <= 64, "chunk-concurrency must be 1..64");
+    }
+
+    /** The settings with the default chunks (250 items, 2 at once). */
+    public DueWorkProperties(boolean enabled, Duration pollInterval, int batchSize, int concurrency, Duration lease,
+            int maxAttempts, Duration retryBackoff, Duration maxRetryBackoff) {
+        this(enabled, pollInterval, batchSize, concurrency, lease, maxAttempts, retryBackoff, maxRetryBackoff, 250, 2);
     }
 
     /** The defaults. */
     public static DueWorkProperties defaults() {
         return new DueWorkProperties(true, Duration.ofSeconds(1), 100, 8, Duration.ofSeconds(60), 10,
-                Duration.ofSeconds(10), Duration.ofHours(1));
+                Duration.ofSeconds(10), Duration.ofHours(1), 250, 2);
     }
 
     /**

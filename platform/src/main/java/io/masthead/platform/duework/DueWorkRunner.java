@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -59,7 +61,8 @@ import reactor.core.publisher.Mono;
  * <p>Meters: {@code masthead_due_work_pending} (pending items), {@code masthead_due_work_failed} (parked items),
  * {@code masthead_due_work_overdue_seconds} (how long the oldest due live item has waited),
  * {@code masthead_due_work_processed_total{kind,outcome}} (outcome {@code succeeded}, {@code retried},
- * {@code parked}, {@code skipped}, {@code conflicted}).
+ * {@code parked}, {@code skipped}, {@code conflicted}), {@code masthead_due_work_chunks_split_total{kind}} (chunks
+ * that failed and ran again one item at a time).
  */
 public class DueWorkRunner implements SmartLifecycle {
 
@@ -118,6 +121,8 @@ public class DueWorkRunner implements SmartLifecycle {
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
     private final Map<String, DueWorkHandler> handlers;
+    /** Whether some handler takes chunks: claims are then large enough to fill them. */
+    private final boolean chunked;
     private final SiteTime siteTime;
     private final SiteClocks siteClocks;
     private final Clock clock;
@@ -149,6 +154,7 @@ public class DueWorkRunner implements SmartLifecycle {
             }
         }
         this.handlers = Map.copyOf(byKind);
+        this.chunked = byKind.values().stream().anyMatch(h -> h instanceof DueWorkChunkHandler);
         Gauge.builder("masthead.due_work.pending", pendingItems, AtomicLong::get)
                 .description("Due-work items not yet done (parked ones excluded)").register(meters);
         Gauge.builder("masthead.due_work.failed", failedItems, AtomicLong::get)
@@ -183,15 +189,41 @@ public class DueWorkRunner implements SmartLifecycle {
      * @return how many items ran to completion
      */
     public Mono<Integer> drain(String siteId, Instant upTo) {
-        AtomicInteger blockedTries = new AtomicInteger();
-        return Mono.defer(() -> claimEarliestOfSite(siteId, upTo)
-                        .flatMap(items -> {
-                            if (!items.isEmpty()) {
+        return drain(siteId, upTo, null).map(Drained::ran);
+    }
+
+    /** What a bounded {@link #drain(String, Instant, Duration)} did. */
+    public record Drained(int ran, boolean cut) {
+    }
+
+    /**
+     * {@link #drain(String, Instant)}, claiming no more items once {@code budget} has passed (the items claimed by
+     * then still run): {@code cut} says it stopped for the budget with work possibly left (the caller asks again).
+     * Cancelled (e.g. a caller that gave up), it gives back the leases of the items it had claimed and not yet run,
+     * so they can run at once instead of after their lease.
+     *
+     * @param budget null for no bound
+     */
+    public Mono<Drained> drain(String siteId, Instant upTo, Duration budget) {
+        return Mono.defer(() -> {
+            AtomicInteger blockedTries = new AtomicInteger();
+            AtomicBoolean cut = new AtomicBoolean();
+            AtomicReference<UUID> inFlight = new AtomicReference<>();
+            long deadline = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.toNanos();
+            return Mono.defer(() -> {
+                        if (System.nanoTime() - deadline >= 0) {
+                            cut.set(true);
+                            return Mono.just(Optional.<Integer>empty());
+                        }
+                        return claimEarliestOfSite(siteId, upTo).flatMap(claim -> {
+                            if (!claim.isEmpty()) {
                                 blockedTries.set(0);
+                                inFlight.set(claim.token());
                                 return siteTime.now(siteId, false)
-                                        .flatMap(siteNow -> runAll(items, false, siteNow))
-                                        .flatMap(succeeded -> siteClocks.countActivity(siteId, succeeded)
-                                                .thenReturn(Optional.of(succeeded)));
+                                        .flatMap(siteNow -> runAll(claim, false, siteNow))
+                                        .flatMap(ran -> siteClocks.countActivity(siteId, ran.uncounted())
+                                                .thenReturn(Optional.of(ran.succeeded())))
+                                        .doOnSuccess(ran -> inFlight.set(null));
                             }
                             // nothing claimable: done, unless the earliest due item is claimed elsewhere, running
                             // or waiting after a failed try; then it must run first (due order): wait briefly for
@@ -200,11 +232,33 @@ public class DueWorkRunner implements SmartLifecycle {
                                     || blockedTries.incrementAndGet() > DRAIN_BLOCKED_TRIES
                                     ? Mono.just(Optional.<Integer>empty())
                                     : Mono.delay(DRAIN_BLOCKED_PAUSE).thenReturn(Optional.of(0)));
-                        }))
-                .repeat()
-                .takeWhile(Optional::isPresent)
-                .map(Optional::get)
-                .reduce(0, Integer::sum);
+                        });
+                    })
+                    .repeat()
+                    .takeWhile(Optional::isPresent)
+                    .map(Optional::get)
+                    .reduce(0, Integer::sum)
+                    .map(ran -> new Drained(ran, cut.get()))
+                    .doOnCancel(() -> {
+                        UUID token = inFlight.get();
+                        if (token != null) {
+                            releaseLeases(token).subscribe(released -> {
+                                if (released > 0) {
+                                    log.info("Drain of site {} cancelled: gave back {} claimed items", siteId, released);
+                                }
+                            }, error -> log.warn("Drain of site {} cancelled; its leases stay until they end: {}",
+                                    siteId, error.toString()));
+                        }
+                    });
+        });
+    }
+
+    /** Gives back the items still leased by {@code token} (claimed, not run): they can be claimed again at once. */
+    private Mono<Long> releaseLeases(UUID token) {
+        return db.sql("""
+                        UPDATE due_work SET lease_token = NULL, lease_until = NULL
+                         WHERE lease_token = :token""")
+                .bind("token", token).fetch().rowsUpdated();
     }
 
     /**
@@ -269,7 +323,7 @@ public class DueWorkRunner implements SmartLifecycle {
      * its start; once started, the item's row is locked by its own transaction (the guarded DELETE) until it ends.
      */
     private Mono<Round> round() {
-        int wave = Math.min(properties.batchSize(), properties.concurrency());
+        int wave = Math.min(properties.batchSize(), claimSize());
         return Mono.defer(() -> {
             AtomicInteger claimed = new AtomicInteger();
             AtomicInteger succeeded = new AtomicInteger();
@@ -277,7 +331,7 @@ public class DueWorkRunner implements SmartLifecycle {
                     .flatMap(claim -> claim.isEmpty() ? Mono.just(0)
                             : runAll(claim, true, null).map(ran -> {
                                 claimed.addAndGet(claim.items().size());
-                                succeeded.addAndGet(ran);
+                                succeeded.addAndGet(ran.succeeded());
                                 return claim.items().size();
                             }))
                     .repeat()
@@ -287,18 +341,148 @@ public class DueWorkRunner implements SmartLifecycle {
     }
 
     /**
-     * @param countActivity whether each item counts its site's activity in its own transaction (the loop); a drain
-     *                      counts its site's items once per group instead, so the items of a group do not queue
-     *                      on the site's clock row
-     * @param siteNow       the site's time for every item (a drain: the site's clock is frozen), or null to read it
-     *                      for each item when it runs
+     * The most items one claim takes: {@code concurrency} (every item of a claim starts at once, so its lease covers
+     * its start), or, when some handler takes chunks, enough to fill {@code chunk-concurrency} chunks.
      */
-    private Mono<Integer> runAll(Claim claim, boolean countActivity, Instant siteNow) {
-        return Flux.fromIterable(claim.items())
+    private int claimSize() {
+        int items = Math.min(properties.batchSize(), properties.concurrency());
+        return chunked ? Math.max(items, properties.chunkSize() * properties.chunkConcurrency()) : items;
+    }
+
+    /**
+     * What a claim's run did.
+     *
+     * @param uncounted items that succeeded without counting their site's activity (one-item runs of a drain)
+     */
+    private record Ran(int succeeded, int uncounted) {
+    }
+
+    /**
+     * Runs a claim: items of a {@link DueWorkChunkHandler} in chunks (one kind, site and mode each, at most
+     * {@code chunk-size}, {@code chunk-concurrency} at once; each chunk counts its site's activity in its own
+     * transaction), every other item in a transaction of its own ({@code concurrency} at once).
+     *
+     * @param countActivity whether each one-item run counts its site's activity in its own transaction (the loop);
+     *                      a drain counts those once per group instead, so they do not queue on the site's clock row
+     * @param siteNow       the site's time for every item (a drain: the site's clock is frozen), or null to read it
+     *                      when each item or chunk runs
+     */
+    private Mono<Ran> runAll(Claim claim, boolean countActivity, Instant siteNow) {
+        List<DueItem> singles = new ArrayList<>();
+        Map<List<Object>, List<DueItem>> groups = new LinkedHashMap<>();
+        for (DueItem item : claim.items()) {
+            if (handlers.get(item.kind()) instanceof DueWorkChunkHandler) {
+                groups.computeIfAbsent(List.of(item.siteId(), item.livemode(), item.kind()), k -> new ArrayList<>())
+                        .add(item);
+            } else {
+                singles.add(item);
+            }
+        }
+        List<List<DueItem>> chunks = new ArrayList<>();
+        for (List<DueItem> group : groups.values()) {
+            for (int i = 0; i < group.size(); i += properties.chunkSize()) {
+                chunks.add(List.copyOf(group.subList(i, Math.min(group.size(), i + properties.chunkSize()))));
+            }
+        }
+        Mono<Integer> one = Flux.fromIterable(singles)
                 .flatMapSequential(item -> run(item, claim.token(), countActivity, siteNow), properties.concurrency())
                 .filter(outcome -> outcome == Outcome.SUCCEEDED)
                 .count()
                 .map(Long::intValue);
+        Mono<Integer> many = Flux.fromIterable(chunks)
+                .flatMapSequential(chunk -> runChunk(chunk, claim.token(), countActivity, siteNow),
+                        properties.chunkConcurrency())
+                .reduce(0, Integer::sum);
+        return Mono.zip(one, many, (a, b) -> new Ran(a + b, countActivity ? 0 : a));
+    }
+
+    /**
+     * One chunk in one transaction (see {@link DueWorkChunkHandler}): the items still carrying the claim's token go
+     * to the handler, which locks and writes; then they are completed (deleted, unless the handler moved them) and
+     * the site's activity is counted once. A lost conflict gives every item back for a prompt retry; any other
+     * error runs the items again one by one, so a failing item counts its tries (and is parked) alone.
+     *
+     * @return how many items ran to completion
+     */
+    private Mono<Integer> runChunk(List<DueItem> chunk, UUID token, boolean loop, Instant siteNow) {
+        DueItem first = chunk.get(0);
+        DueWorkChunkHandler handler = (DueWorkChunkHandler) handlers.get(first.kind());
+        Long[] ids = chunk.stream().map(DueItem::id).toArray(Long[]::new);
+        // the loop re-checks, in the chunk's transaction, that the site's clock is not frozen (as for one item)
+        Mono<Boolean> siteFrozen = !loop || first.livemode() ? Mono.just(false)
+                : db.sql("SELECT frozen FROM site_clocks WHERE site_id = :site").bind("site", first.siteId())
+                        .map(row -> Boolean.TRUE.equals(row.get("frozen", Boolean.class))).one()
+                        .defaultIfEmpty(false);
+        Mono<Integer> work = siteFrozen.flatMap(frozen -> frozen ? Mono.just(-1) : db.sql("""
+                        SELECT id FROM due_work WHERE id = ANY(:ids) AND lease_token = :token""")
+                .bind("ids", ids).bind("token", token)
+                .map(row -> row.get("id", Long.class)).all()
+                .collect(java.util.stream.Collectors.toSet())
+                .flatMap(heldIds -> {
+                    List<DueItem> held = chunk.stream().filter(item -> heldIds.contains(item.id())).toList();
+                    if (held.isEmpty()) {
+                        return Mono.just(0);
+                    }
+                    Instant latestDue = held.stream().map(DueItem::dueAt).max(Comparator.naturalOrder()).orElseThrow();
+                    return (siteNow != null ? Mono.just(siteNow) : siteTime.now(first.siteId(), first.livemode()))
+                            .flatMap(now -> Mono.defer(() -> handler.handleAll(held, later(now, latestDue)))
+                                    .timeout(properties.lease()))
+                            .then(db.sql("DELETE FROM due_work WHERE id = ANY(:ids) AND lease_token = :token")
+                                    .bind("ids", ids).bind("token", token).fetch().rowsUpdated())
+                            .then(first.livemode() ? Mono.empty() : siteClocks.countActivity(first.siteId(), held.size()))
+                            .thenReturn(held.size());
+                }));
+        return transactions.transactional(work)
+                .flatMap(ran -> {
+                    if (ran < 0) {
+                        return releaseChunk(ids, token).doOnNext(n -> count(first.kind(), Outcome.SKIPPED, chunk.size()))
+                                .thenReturn(0);
+                    }
+                    count(first.kind(), Outcome.SUCCEEDED, ran);
+                    count(first.kind(), Outcome.SKIPPED, chunk.size() - ran);
+                    return Mono.just(ran);
+                })
+                .onErrorResume(error -> chunkFailed(chunk, ids, token, loop, siteNow, error));
+    }
+
+    private Mono<Long> releaseChunk(Long[] ids, UUID token) {
+        return db.sql("""
+                        UPDATE due_work SET lease_token = NULL, lease_until = NULL
+                         WHERE id = ANY(:ids) AND lease_token = :token""")
+                .bind("ids", ids).bind("token", token).fetch().rowsUpdated();
+    }
+
+    private Mono<Integer> chunkFailed(List<DueItem> chunk, Long[] ids, UUID token, boolean loop, Instant siteNow,
+            Throwable error) {
+        DueItem first = chunk.get(0);
+        if (isTransient(error)) {
+            // lost a deadlock or a serialization conflict: no fault of the items; all tried again shortly
+            Instant retryAt = wall().plus(TRANSIENT_RETRY);
+            return db.sql("""
+                            UPDATE due_work SET last_error = :error, retry_at = :retryAt,
+                                                lease_token = NULL, lease_until = NULL
+                             WHERE id = ANY(:ids) AND lease_token = :token""")
+                    .bind("error", describe(error)).bind("retryAt", Rows.timestamp(retryAt))
+                    .bind("ids", ids).bind("token", token)
+                    .fetch().rowsUpdated()
+                    .map(updated -> {
+                        log.info("A chunk of {} due items ({} of site {}) lost a lock conflict, tried again at {}: {}",
+                                chunk.size(), first.kind(), first.siteId(), retryAt, describe(error));
+                        count(first.kind(), Outcome.CONFLICTED, updated.intValue());
+                        return 0;
+                    });
+        }
+        if (chunk.size() == 1) {
+            return failed(first, token, error).doOnNext(outcome -> count(first, outcome)).thenReturn(0);
+        }
+        log.warn("A chunk of {} due items ({} of site {}) failed; running them one by one: {}", chunk.size(),
+                first.kind(), first.siteId(), describe(error));
+        Counter.builder("masthead.due_work.chunks_split")
+                .description("Chunks of due work that failed and were run again one item at a time")
+                .tag("kind", first.kind()).register(meters).increment();
+        return Flux.fromIterable(chunk)
+                .concatMap(item -> runChunk(List.of(item), token, loop, siteNow))
+                .reduce(0, Integer::sum);
     }
 
     /**
@@ -366,8 +550,7 @@ public class DueWorkRunner implements SmartLifecycle {
                                  FOR UPDATE OF d SKIP LOCKED))
                             {RETURNING}"""))
                     .bind("site", siteId)
-                    .bind("upTo", Rows.timestamp(upTo)), wall,
-                    Math.min(properties.batchSize(), properties.concurrency()));
+                    .bind("upTo", Rows.timestamp(upTo)), wall, claimSize());
         });
     }
 
@@ -504,8 +687,14 @@ public class DueWorkRunner implements SmartLifecycle {
     }
 
     private void count(DueItem item, Outcome outcome) {
-        Counter.builder("masthead.due_work.processed").description("Due-work items run, by kind and outcome")
-                .tag("kind", item.kind()).tag("outcome", outcome.tag()).register(meters).increment();
+        count(item.kind(), outcome, 1);
+    }
+
+    private void count(String kind, Outcome outcome, int items) {
+        if (items > 0) {
+            Counter.builder("masthead.due_work.processed").description("Due-work items run, by kind and outcome")
+                    .tag("kind", kind).tag("outcome", outcome.tag()).register(meters).increment(items);
+        }
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -1,6 +1,11 @@
 package io.masthead.platform.outbox;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -67,6 +72,41 @@ public class AggregateLock {
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException(
                         "AggregateLock.lock needs a transaction: outside one the lock would serialize nothing")))
                 .then(locked);
+    }
+
+    /**
+     * Locks many aggregate rows of one table and site until the current transaction ends, in one statement and in
+     * id order: two transactions that lock overlapping sets this way wait for each other but never deadlock, and a
+     * transaction that locks one row with {@link #lock} waits like it would for another single lock. A caller that
+     * locks aggregates of several tables locks them in the order one-row paths do (e.g. customers, then their
+     * subscriptions).
+     *
+     * @return the ids of the rows that exist (and are locked now)
+     * @throws IllegalStateException (as the Mono's error) outside a transaction
+     */
+    public Mono<Set<String>> lockAll(Table table, String siteId, Collection<String> ids) {
+        Mono<Set<String>> locked = Mono.defer(() -> {
+            if (ids.isEmpty()) {
+                return Mono.just(Set.<String>of());
+            }
+            String[] distinct = new TreeSet<>(ids).toArray(String[]::new);
+            return db.sql("SELECT id FROM " + table.name()
+                            + " WHERE site_id = :site AND id = ANY(:ids) ORDER BY id FOR NO KEY UPDATE")
+                    .bind("site", siteId).bind("ids", distinct)
+                    .map(row -> row.get("id", String.class)).all()
+                    .collect(Collectors.toCollection(HashSet::new))
+                    .map(Set::copyOf);
+        });
+        return requireTransaction("lockAll").then(locked);
+    }
+
+    private static Mono<Void> requireTransaction(String method) {
+        return TransactionSynchronizationManager.forCurrentTransaction()
+                .filter(TransactionSynchronizationManager::isActualTransactionActive)
+                .onErrorResume(NoTransactionException.class, e -> Mono.empty())
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("AggregateLock." + method
+                        + " needs a transaction: outside one the lock would serialize nothing")))
+                .then();
     }
 
     /** {@link #lock}, failing with {@code ifMissing} when the row does not exist. */

@@ -2,6 +2,7 @@ package io.masthead.platform.outbox;
 
 import io.masthead.events.EventHeader;
 import io.masthead.platform.events.EventRecords;
+import io.masthead.platform.r2dbc.JsonRows;
 import io.masthead.platform.r2dbc.Rows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +25,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.NoTransactionException;
 import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -84,6 +89,54 @@ public class Outbox {
                     message, writer, payload).bind("schemaText", writer.text())
                     .fetch().rowsUpdated()
                     .then(rememberOnCommit(writer));
+        });
+    }
+
+    /**
+     * {@link #append} for many events, in one statement (plus one for writer schemas this instance has not stored
+     * yet): the rows get their ids in list order, so events of one key keep the order given. One notification of
+     * the relay for the statement, as for one event.
+     */
+    public Mono<Void> appendAll(List<OutboxMessage> messages) {
+        return Mono.defer(() -> {
+            if (messages.isEmpty()) {
+                return Mono.empty();
+            }
+            Base64.Encoder base64 = Base64.getEncoder();
+            JsonRows rows = new JsonRows();
+            Map<String, WriterSchema> unstored = new LinkedHashMap<>();
+            for (OutboxMessage message : messages) {
+                WriterSchema writer = schemas.computeIfAbsent(message.payload().getSchema(), WriterSchema::of);
+                if (!writer.stored().get()) {
+                    unstored.putIfAbsent(base64.encodeToString(writer.fingerprint()), writer);
+                }
+                rows.add().put("event_id", message.eventId().toString()).put("event_type", message.eventType())
+                        .put("topic", message.topic()).put("message_key", message.key())
+                        .put("schema_name", writer.name())
+                        .put("schema_fingerprint", base64.encodeToString(writer.fingerprint()))
+                        .put("payload", base64.encodeToString(encode(message.payload())))
+                        .put("site_id", siteOf(message));
+            }
+            Mono<Void> storeSchemas = Flux.fromIterable(unstored.values())
+                    .concatMap(writer -> db.sql("""
+                                    INSERT INTO outbox_schemas (fingerprint, schema_name, schema_text)
+                                    VALUES (:fingerprint, :schema, :schemaText)
+                                    ON CONFLICT DO NOTHING""")
+                            .bind("fingerprint", writer.fingerprint()).bind("schema", writer.name())
+                            .bind("schemaText", writer.text())
+                            .fetch().rowsUpdated().then(rememberOnCommit(writer)))
+                    .then();
+            return storeSchemas.then(db.sql("""
+                            INSERT INTO outbox (event_id, event_type, topic, message_key, schema_name, schema_fingerprint,
+                                                payload, site_id)
+                            SELECT CAST(e.r->>'event_id' AS uuid), e.r->>'event_type', e.r->>'topic',
+                                   e.r->>'message_key', e.r->>'schema_name',
+                                   decode(e.r->>'schema_fingerprint', 'base64'), decode(e.r->>'payload', 'base64'),
+                                   e.r->>'site_id'
+                              FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS e(r, n)
+                             ORDER BY e.n""")
+                    .bind("rows", rows.parameter())
+                    .fetch().rowsUpdated().then());
         });
     }
 

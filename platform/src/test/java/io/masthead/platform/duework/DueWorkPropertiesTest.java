@@ -55,6 +55,16 @@ class DueWorkPropertiesTest {
                 Duration.ofSeconds(1), Duration.ofHours(1))).hasMessageContaining("max-attempts");
         assertThatThrownBy(() -> new DueWorkProperties(true, Duration.ofSeconds(1), 10, 1, Duration.ofSeconds(60), 3,
                 Duration.ofSeconds(10), Duration.ofSeconds(5))).hasMessageContaining("max-retry-backoff");
+        assertThatThrownBy(() -> new DueWorkProperties(true, Duration.ofSeconds(1), 10, 1, Duration.ofSeconds(60), 3,
+                Duration.ofSeconds(10), Duration.ofMinutes(1), 0, 2)).hasMessageContaining("chunk-size");
+        assertThatThrownBy(() -> new DueWorkProperties(true, Duration.ofSeconds(1), 10, 1, Duration.ofSeconds(60), 3,
+                Duration.ofSeconds(10), Duration.ofMinutes(1), 250, 0)).hasMessageContaining("chunk-concurrency");
+    }
+
+    @Test
+    void chunksDefaultTo250ItemsTwoAtOnce() {
+        assertThat(DueWorkProperties.defaults().chunkSize()).isEqualTo(250);
+        assertThat(DueWorkProperties.defaults().chunkConcurrency()).isEqualTo(2);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.masthead.test.spring.duework;
 
 import io.masthead.platform.duework.DueItem;
 import io.masthead.platform.duework.DueWork;
+import io.masthead.platform.duework.DueWorkChunkHandler;
 import io.masthead.platform.duework.DueWorkHandler;
 import io.masthead.platform.kafka.TopicDefinition;
 import io.masthead.platform.r2dbc.Rows;
@@ -157,6 +158,72 @@ public class DueWorkSampleApplication {
                 }
                 return Mono.empty();
             }));
+        }
+    }
+
+    /**
+     * {@code sample.chunk}: takes chunks. Logs every item of a chunk in one statement and records the chunk's size
+     * ({@link #CHUNKS}). Payload {@code every=<ISO duration>} schedules the item again that much after its due time
+     * (all of the chunk's in one {@link DueWork#scheduleAll}); {@code poison} fails every chunk that holds it (after
+     * the log rows are written, so a chunk that committed anything would show them); {@code deadlock=<n>} fails the
+     * first n chunks that hold it with a real SQLSTATE 40P01; {@code gate} waits until {@link #GATE} completes,
+     * telling {@link #GATE_ENTERED}.
+     */
+    @Component
+    public static class ChunkHandler implements DueWorkChunkHandler {
+        public static final java.util.List<Integer> CHUNKS = new java.util.concurrent.CopyOnWriteArrayList<>();
+        public static volatile CompletableFuture<Void> GATE = new CompletableFuture<>();
+        public static volatile CompletableFuture<Void> GATE_ENTERED = new CompletableFuture<>();
+        private static final Map<String, AtomicInteger> DEADLOCKS = new ConcurrentHashMap<>();
+        private final DatabaseClient db;
+        private final DueWork dueWork;
+
+        ChunkHandler(DatabaseClient db, DueWork dueWork) {
+            this.db = db;
+            this.dueWork = dueWork;
+        }
+
+        @Override
+        public String kind() {
+            return "sample.chunk";
+        }
+
+        @Override
+        public Mono<Void> handleAll(java.util.List<DueItem> items, Instant siteNow) {
+            CHUNKS.add(items.size());
+            io.masthead.platform.r2dbc.JsonRows rows = new io.masthead.platform.r2dbc.JsonRows();
+            java.util.List<DueWork.Next> next = new java.util.ArrayList<>();
+            Mono<Void> after = Mono.empty();
+            for (DueItem item : items) {
+                rows.add().put("kind", item.kind()).put("key", item.key()).put("site_id", item.siteId())
+                        .put("due_at", item.dueAt().toString()).put("attempts", item.attempts());
+                String payload = item.payload() == null ? "" : item.payload();
+                if (payload.startsWith("every=")) {
+                    next.add(new DueWork.Next(item.siteId(), item.livemode(), item.kind(), item.key(),
+                            item.dueAt().plus(Duration.parse(payload.substring(6))), payload));
+                } else if (payload.equals("poison")) {
+                    after = after.then(Mono.error(new IllegalStateException("poison: " + item.key())));
+                } else if (payload.startsWith("deadlock=")) {
+                    int times = Integer.parseInt(payload.substring(9));
+                    AtomicInteger runs = DEADLOCKS.computeIfAbsent(item.key(), k -> new AtomicInteger());
+                    after = after.then(Mono.defer(() -> runs.incrementAndGet() > times ? Mono.empty()
+                            : db.sql("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected (sample)' USING ERRCODE = "
+                                    + "'40P01'; END $$").then()));
+                } else if (payload.equals("gate")) {
+                    // a cancelled run must not cancel the gate itself (the next run waits on it too)
+                    after = after.then(Mono.fromRunnable(() -> GATE_ENTERED.complete(null)))
+                            .then(Mono.defer(() -> Mono.fromFuture(GATE, true)));
+                }
+            }
+            return db.sql("""
+                            INSERT INTO due_log (kind, key, site_id, due_at, site_now, attempts)
+                            SELECT r.kind, r.key, r.site_id, r.due_at, :siteNow, r.attempts
+                              FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+                                   AS r(kind text, key text, site_id text, due_at timestamptz, attempts integer)""")
+                    .bind("rows", rows.parameter()).bind("siteNow", Rows.timestamp(siteNow))
+                    .then()
+                    .then(dueWork.scheduleAll(next))
+                    .then(after);
         }
     }
 }

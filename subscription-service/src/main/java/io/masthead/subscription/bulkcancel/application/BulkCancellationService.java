@@ -134,7 +134,7 @@ public class BulkCancellationService implements DueWorkHandler {
     private Mono<BulkCancellation> batch(BulkCancellation job, Instant now) {
         return subscriptions.idsInScope(job.siteId(), job.snapshot(), job.snapshotIdBound(), job.cursor(), BATCH_SIZE)
                 .collectList()
-                .flatMap(ids -> Flux.fromIterable(ids)
+                .flatMap(ids -> subscriptions.lockAll(job.siteId(), ids).thenMany(Flux.fromIterable(ids))
                         .concatMap(id -> subscriptions.cancelInBulk(job.siteId(), id, job.cancelsAtPeriodEnd(),
                                 job.dryRun(), now))
                         .collectList()

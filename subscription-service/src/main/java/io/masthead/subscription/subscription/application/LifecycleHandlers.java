@@ -1,10 +1,13 @@
 package io.masthead.subscription.subscription.application;
 
 import io.masthead.platform.duework.DueItem;
+import io.masthead.platform.duework.DueWork;
+import io.masthead.platform.duework.DueWorkChunkHandler;
 import io.masthead.platform.duework.DueWorkHandler;
 import io.masthead.platform.events.EventHeaderFactory;
 import io.masthead.platform.outbox.AggregateLock;
 import io.masthead.platform.outbox.Outbox;
+import io.masthead.platform.outbox.OutboxMessage;
 import io.masthead.subscription.subscription.infrastructure.SubscriptionEvents;
 import io.masthead.subscription.subscription.infrastructure.SubscriptionRepository;
 import io.masthead.subscription.subscription.model.Lifecycle;
@@ -12,10 +15,15 @@ import io.masthead.subscription.subscription.model.Outcome;
 import io.masthead.subscription.subscription.model.Subscription;
 import io.masthead.subscription.subscription.model.SubscriptionStatus;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,9 +42,11 @@ public class LifecycleHandlers {
     private final Outbox outbox;
     private final AggregateLock locks;
     private final EventHeaderFactory headers;
+    private final DueWork dueWork;
 
     public LifecycleHandlers(SubscriptionRepository subscriptions, SubscriptionLifecycle lifecycle, Outbox outbox,
-            AggregateLock locks, EventHeaderFactory headers) {
+            AggregateLock locks, EventHeaderFactory headers, DueWork dueWork) {
+        this.dueWork = dueWork;
         this.subscriptions = subscriptions;
         this.lifecycle = lifecycle;
         this.outbox = outbox;
@@ -44,9 +54,10 @@ public class LifecycleHandlers {
         this.headers = headers;
     }
 
+    /** Period ends in chunks: see {@link PeriodEnds}. */
     @Bean
     DueWorkHandler subscriptionPeriodEnd() {
-        return handler(Lifecycle.PERIOD_END, (s, item, now) -> apply(s, s.periodEnded(item.dueAt(), now), item, now));
+        return new PeriodEnds();
     }
 
     @Bean
@@ -122,6 +133,96 @@ public class LifecycleHandlers {
                 }));
         return subscriptions.update(after).then(period).then(lifecycle.align(after, item.kind(), enteringTrial))
                 .then(event);
+    }
+
+    /**
+     * {@code subscription.period_end} for a chunk of subscriptions of one site, set-wise: their customers locked in
+     * one statement (id order), then the subscriptions (id order), like every writer (customer, then subscription);
+     * the period end decided per subscription by {@link Subscription#periodEnded} (stale items change nothing); then
+     * one multi-row update, one insert of the renewal periods, one schedule of the next period ends and one outbox
+     * append of every event. A subscription whose period end is due is active, past due or unpaid: such a one has
+     * no start, trial end or trial notice item (every change aligns its items to its state), so there is nothing to
+     * cancel, and the item of this kind is moved (renewed) or completed by the runner.
+     */
+    private final class PeriodEnds implements DueWorkChunkHandler {
+
+        @Override
+        public String kind() {
+            return Lifecycle.PERIOD_END;
+        }
+
+        @Override
+        public Mono<Void> handleAll(List<DueItem> items, Instant siteNow) {
+            String siteId = items.get(0).siteId();
+            Map<String, DueItem> byKey = new HashMap<>();
+            items.forEach(item -> byKey.put(item.key(), item));
+            return subscriptions.customersOf(siteId, byKey.keySet())
+                    .flatMap(customers -> locks.lockAll(SubscriptionService.CUSTOMER, siteId, customers.values()))
+                    .thenMany(Flux.defer(() -> subscriptions.findAllForUpdate(siteId, byKey.keySet())))
+                    .collectList()
+                    .flatMap(locked -> {
+                        List<Subscription.Step> steps = new ArrayList<>();
+                        List<Subscription> befores = new ArrayList<>();
+                        for (Subscription before : locked) {
+                            Outcome<Subscription.Step> outcome = before.periodEnded(byKey.get(before.id()).dueAt(),
+                                    siteNow);
+                            if (outcome.isDone()) {
+                                steps.add(outcome.value());
+                                befores.add(before);
+                            } else {
+                                log.debug("Due item {} of {} changes nothing: {}", Lifecycle.PERIOD_END, before.id(),
+                                        outcome.rejection().message());
+                            }
+                        }
+                        return write(befores, steps, siteNow);
+                    });
+        }
+
+        private Mono<Void> write(List<Subscription> befores, List<Subscription.Step> steps, Instant now) {
+            if (steps.isEmpty()) {
+                return Mono.empty();
+            }
+            List<Subscription> afters = new ArrayList<>();
+            List<SubscriptionRepository.PeriodEntered> periods = new ArrayList<>();
+            List<DueWork.Next> next = new ArrayList<>();
+            List<Subscription> realign = new ArrayList<>();
+            for (int i = 0; i < steps.size(); i++) {
+                Subscription after = steps.get(i).subscription();
+                afters.add(after);
+                if (steps.get(i) instanceof Subscription.Renewed) {
+                    periods.add(new SubscriptionRepository.PeriodEntered(after, after.currentPeriod(), "renewal"));
+                }
+                Map<String, Instant> wanted = Lifecycle.dueItems(after);
+                boolean onlyPeriodEnd = wanted.keySet().stream().allMatch(Lifecycle.PERIOD_END::equals)
+                        && !Lifecycle.needsTrialNotice(after)
+                        && befores.get(i).status().renewsAtPeriodEnd();
+                if (!onlyPeriodEnd) {
+                    realign.add(after); // not reached by a period end today; aligned like a one-item change
+                } else if (wanted.containsKey(Lifecycle.PERIOD_END)) {
+                    next.add(new DueWork.Next(after.siteId(), after.livemode(), Lifecycle.PERIOD_END, after.id(),
+                            wanted.get(Lifecycle.PERIOD_END), null));
+                }
+            }
+            Mono<List<OutboxMessage>> events = Flux.fromIterable(steps)
+                    .concatMap(step -> headers.header(eventType(step), step.subscription().siteId(),
+                                    step.subscription().livemode(), now)
+                            .map(h -> switch (step) {
+                                case Subscription.Renewed r -> SubscriptionEvents.renewed(h, r.subscription(),
+                                        r.previous());
+                                case Subscription.Expired e -> SubscriptionEvents.expired(h, e.subscription());
+                                case Subscription.Canceled c -> SubscriptionEvents.canceled(h, c.subscription(), "none",
+                                        0, null);
+                                case Subscription.Began b -> SubscriptionEvents.updated(h, b.subscription(),
+                                        b.changedFields());
+                            }))
+                    .collectList();
+            return subscriptions.updateAll(afters.get(0).siteId(), afters)
+                    .then(subscriptions.insertPeriods(periods, now))
+                    .then(dueWork.scheduleAll(next))
+                    .then(Flux.fromIterable(realign)
+                            .concatMap(after -> lifecycle.align(after, Lifecycle.PERIOD_END, false)).then())
+                    .then(events.flatMap(outbox::appendAll));
+        }
     }
 
     private static String eventType(Subscription.Step step) {

@@ -485,6 +485,18 @@ public class SubscriptionService {
     }
 
     /**
+     * Locks many subscriptions of the site in the caller's transaction, as the period-end chunks do: their customers
+     * in one statement (id order), then the subscriptions (id order). A batch that then changes them one by one
+     * (each change re-locks rows it already holds, at no wait) cannot deadlock with a chunk or another batch.
+     */
+    public Mono<Void> lockAll(String siteId, List<String> ids) {
+        return subscriptions.customersOf(siteId, ids)
+                .flatMap(customerIds -> locks.lockAll(CUSTOMER, siteId, customerIds.values()))
+                .thenMany(Flux.defer(() -> subscriptions.findAllForUpdate(siteId, ids)))
+                .then();
+    }
+
+    /**
      * Cancels one subscription for a bulk cancellation, inside the caller's transaction (its batch): locks it like
      * every change, skips it when it has ended or is already set to cancel (so a re-run cancels nothing twice), and
      * in a dry run only says what it would do.

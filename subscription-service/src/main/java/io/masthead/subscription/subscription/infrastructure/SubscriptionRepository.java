@@ -3,6 +3,7 @@ package io.masthead.subscription.subscription.infrastructure;
 import static io.masthead.platform.r2dbc.Rows.text;
 
 import io.masthead.platform.outbox.AggregateLock;
+import io.masthead.platform.r2dbc.JsonRows;
 import io.masthead.platform.r2dbc.Rows;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.subscription.subscription.model.BillingInterval;
@@ -20,9 +21,11 @@ import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -30,6 +33,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Subscriptions and their periods in PostgreSQL; every query is scoped to one site. */
 @Repository
@@ -112,6 +116,89 @@ public class SubscriptionRepository {
                 .fetch().rowsUpdated().then();
     }
 
+    /**
+     * {@link #update} for many subscriptions of one site, in one statement (every changeable column of each, as
+     * {@link #update} writes it).
+     */
+    public Mono<Void> updateAll(String siteId, List<Subscription> changed) {
+        return Mono.defer(() -> {
+            if (changed.isEmpty()) {
+                return Mono.empty();
+            }
+            JsonRows rows = new JsonRows();
+            for (Subscription s : changed) {
+                PlanTerms p = s.plan();
+                ObjectNode row = rows.add().put("id", s.id())
+                        .put("plan_id", p.planId()).put("product_id", p.productId()).put("plan_amount", p.amount())
+                        .put("currency", p.currency()).put("billing_interval", p.interval().wireName())
+                        .put("interval_count", p.intervalCount())
+                        .put("shipments_per_interval", p.shipmentsPerInterval())
+                        .put("plan_auto_renew", p.autoRenew()).put("plan_type", p.type())
+                        .put("plan_trial_period_days", p.trialPeriodDays())
+                        .put("address_required", p.addressRequired())
+                        .put("quantity", s.quantity()).put("collection_method", s.collectionMethod().wireName())
+                        .put("days_until_due", s.daysUntilDue()).put("status", s.status().wireName())
+                        .put("start_date", JsonRows.time(s.startDate()))
+                        .put("trial_start", JsonRows.time(s.trialStart()))
+                        .put("trial_end", JsonRows.time(s.trialEnd()))
+                        .put("billing_cycle_anchor", JsonRows.time(s.billingCycleAnchor()))
+                        .put("period_number", s.periodNumber())
+                        .put("current_period_start", JsonRows.time(s.currentPeriodStart()))
+                        .put("current_period_end", JsonRows.time(s.currentPeriodEnd()))
+                        .put("auto_renew", s.autoRenew()).put("cancel_at_period_end", s.cancelAtPeriodEnd())
+                        .put("canceled_at", JsonRows.time(s.canceledAt()))
+                        .put("ended_at", JsonRows.time(s.endedAt()))
+                        .put("initial_period_paid", s.initialPeriodPaid())
+                        .put("shipments_remaining", s.shipmentsRemaining())
+                        .put("shipments_undeliverable", s.shipmentsUndeliverable())
+                        .put("shipments_suspended_until", JsonRows.time(s.shipmentsSuspendedUntil()))
+                        .put("shipping_address_id", s.shippingAddressId())
+                        .put("billing_address_id", s.billingAddressId())
+                        .put("updated_at", JsonRows.time(s.updatedAt()));
+                row.set("metadata", JsonRows.mapper().valueToTree(s.metadata() == null ? Map.of() : s.metadata()));
+                Map<String, Object> renewal = renewalMap(s.scheduledRenewal());
+                row.set("scheduled_renewal", renewal == null ? JsonRows.mapper().nullNode()
+                        : JsonRows.mapper().valueToTree(renewal));
+            }
+            return db.sql("""
+                    UPDATE subscriptions s SET plan_id = r.plan_id, product_id = r.product_id,
+                        plan_amount = r.plan_amount, currency = r.currency, billing_interval = r.billing_interval,
+                        interval_count = r.interval_count, shipments_per_interval = r.shipments_per_interval,
+                        plan_auto_renew = r.plan_auto_renew, plan_type = r.plan_type,
+                        plan_trial_period_days = r.plan_trial_period_days, address_required = r.address_required,
+                        quantity = r.quantity, collection_method = r.collection_method,
+                        days_until_due = r.days_until_due, status = r.status, start_date = r.start_date,
+                        trial_start = r.trial_start, trial_end = r.trial_end,
+                        billing_cycle_anchor = r.billing_cycle_anchor, period_number = r.period_number,
+                        current_period_start = r.current_period_start, current_period_end = r.current_period_end,
+                        auto_renew = r.auto_renew, cancel_at_period_end = r.cancel_at_period_end,
+                        canceled_at = r.canceled_at, ended_at = r.ended_at, initial_period_paid = r.initial_period_paid,
+                        shipments_remaining = r.shipments_remaining,
+                        shipments_undeliverable = r.shipments_undeliverable,
+                        shipments_suspended_until = r.shipments_suspended_until,
+                        shipping_address_id = r.shipping_address_id, billing_address_id = r.billing_address_id,
+                        scheduled_renewal = r.scheduled_renewal, metadata = r.metadata, updated_at = r.updated_at
+                      FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id text, plan_id text, product_id text,
+                        plan_amount bigint, currency text, billing_interval text, interval_count integer,
+                        shipments_per_interval integer, plan_auto_renew boolean, plan_type text,
+                        plan_trial_period_days integer, address_required boolean, quantity integer,
+                        collection_method text, days_until_due integer, status text, start_date timestamptz,
+                        trial_start timestamptz, trial_end timestamptz, billing_cycle_anchor timestamptz,
+                        period_number bigint, current_period_start timestamptz, current_period_end timestamptz,
+                        auto_renew boolean, cancel_at_period_end boolean, canceled_at timestamptz,
+                        ended_at timestamptz, initial_period_paid boolean, shipments_remaining integer,
+                        shipments_undeliverable boolean, shipments_suspended_until timestamptz,
+                        shipping_address_id text, billing_address_id text, scheduled_renewal jsonb, metadata jsonb,
+                        updated_at timestamptz)
+                     WHERE s.site_id = :site AND s.id = r.id""")
+                    .bind("rows", rows.parameter()).bind("site", siteId)
+                    .fetch().rowsUpdated()
+                    .flatMap(updated -> updated == changed.size() ? Mono.<Void>empty()
+                            : Mono.error(new IllegalStateException("updated " + updated + " of " + changed.size()
+                                    + " subscriptions of site " + siteId)));
+        });
+    }
+
     private static DatabaseClient.GenericExecuteSpec bindAll(DatabaseClient.GenericExecuteSpec sql, Subscription s) {
         PlanTerms p = s.plan();
         return sql.bind("id", s.id())
@@ -152,6 +239,39 @@ public class SubscriptionRepository {
                 .fetch().rowsUpdated().then();
     }
 
+    /** A period a subscription entered, for {@link #insertPeriods}. */
+    public record PeriodEntered(Subscription subscription, Period period, String kind) {
+    }
+
+    /** {@link #insertPeriod} for many subscriptions, in one statement. */
+    public Mono<Void> insertPeriods(List<PeriodEntered> periods, Instant now) {
+        return Mono.defer(() -> {
+            if (periods.isEmpty()) {
+                return Mono.empty();
+            }
+            JsonRows rows = new JsonRows();
+            for (PeriodEntered p : periods) {
+                Subscription s = p.subscription();
+                rows.add().put("subscription_id", s.id()).put("site_id", s.siteId())
+                        .put("period_start", JsonRows.time(p.period().start()))
+                        .put("period_end", JsonRows.time(p.period().end())).put("period_number", p.period().number())
+                        .put("kind", p.kind()).put("plan_id", s.plan().planId()).put("amount", s.plan().amount())
+                        .put("currency", s.plan().currency());
+            }
+            return db.sql("""
+                            INSERT INTO subscription_periods (subscription_id, site_id, period_start, period_end,
+                                period_number, kind, plan_id, amount, currency, created_at)
+                            SELECT r.subscription_id, r.site_id, r.period_start, r.period_end, r.period_number, r.kind,
+                                   r.plan_id, r.amount, r.currency, :now
+                              FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+                                   AS r(subscription_id text, site_id text, period_start timestamptz,
+                                        period_end timestamptz, period_number bigint, kind text, plan_id text,
+                                        amount bigint, currency text)""")
+                    .bind("rows", rows.parameter()).bind("now", ts(now))
+                    .fetch().rowsUpdated().then();
+        });
+    }
+
     public Flux<Period> periods(String siteId, String subscriptionId) {
         return db.sql("""
                         SELECT period_number, period_start, period_end FROM subscription_periods
@@ -172,6 +292,27 @@ public class SubscriptionRepository {
         return db.sql("SELECT " + COLUMNS
                         + " FROM subscriptions s WHERE s.site_id = :site AND s.id = :id FOR NO KEY UPDATE")
                 .bind("site", siteId).bind("id", id).map(SubscriptionRepository::toSubscription).one();
+    }
+
+    /**
+     * Reads and locks many rows of one site (in id order, one statement), as {@link #findForUpdate} does one:
+     * lock their customers first ({@code AggregateLock.lockAll}), like every writer.
+     */
+    public Flux<Subscription> findAllForUpdate(String siteId, Collection<String> ids) {
+        return Flux.defer(() -> ids.isEmpty() ? Flux.<Subscription>empty() : db.sql("SELECT " + COLUMNS
+                        + " FROM subscriptions s WHERE s.site_id = :site AND s.id = ANY(:ids) ORDER BY s.id"
+                        + " FOR NO KEY UPDATE")
+                .bind("site", siteId).bind("ids", new TreeSet<>(ids).toArray(String[]::new))
+                .map(SubscriptionRepository::toSubscription).all());
+    }
+
+    /** The paying customer of each of the site's subscriptions among {@code ids} (a customer never changes). */
+    public Mono<Map<String, String>> customersOf(String siteId, Collection<String> ids) {
+        return Mono.defer(() -> ids.isEmpty() ? Mono.just(Map.<String, String>of()) : db.sql(
+                        "SELECT id, customer_id FROM subscriptions WHERE site_id = :site AND id = ANY(:ids)")
+                .bind("site", siteId).bind("ids", ids.toArray(String[]::new))
+                .map(row -> Map.entry(row.get("id", String.class), row.get("customer_id", String.class))).all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** The live (or latest) admin subscription of a membership group. */
@@ -323,8 +464,13 @@ public class SubscriptionRepository {
     }
 
     private static Parameter renewalJson(ScheduledRenewal r) {
+        Map<String, Object> map = renewalMap(r);
+        return map == null ? Parameter.empty(Json.class) : Parameter.from(Json.of(JSON.writeValueAsString(map)));
+    }
+
+    private static Map<String, Object> renewalMap(ScheduledRenewal r) {
         if (r == null) {
-            return Parameter.empty(Json.class);
+            return null;
         }
         PlanTerms p = r.plan();
         Map<String, Object> map = new LinkedHashMap<>();
@@ -342,7 +488,7 @@ public class SubscriptionRepository {
         map.put("starts_at", r.startsAt().toString());
         map.put("ends_at", r.endsAt().toString());
         map.put("requested_at", r.requestedAt().toString());
-        return Parameter.from(Json.of(JSON.writeValueAsString(map)));
+        return map;
     }
 
     private static ScheduledRenewal renewal(Json json) {
