@@ -29,7 +29,9 @@ import tools.jackson.databind.JsonNode;
  * Pause and resume through the gateway over simulated time (seed 003): a 30-day pause with the secret key, then the
  * site's clock advanced past the original period end and the pause's end: no renewal in the window, the automatic
  * resume (trigger auto) at the pause's end, the next renewal 30 days after the original one; the exact events on
- * subscriptions.v1 and the exact signed webhooks, in order.
+ * subscriptions.v1 and the exact signed webhooks, in order. The site's clock first moves to January 2, so the whole
+ * story stays in one calendar year: after the resume, a second pause that year is refused (once per year) until an
+ * admin overrides the annual limit with a reason, which the pause history records.
  */
 class PauseThroughGatewayTest {
 
@@ -44,6 +46,13 @@ class PauseThroughGatewayTest {
              TopicProbe<Object> subscriptions = TopicProbe.avro("subscriptions.v1");
              TopicProbe<Object> sites = TopicProbe.avro("sites.v1")) {
             String secret = receiver.endpoint(api, "\"subscription.*\", \"test_clock.ready\"");
+            // January 2 of the next year: the pause, its resume and the renewal after it all fall in that year
+            Instant now = Instant.parse(api.get().uri("/v1/test_clock").exchange().expectStatus().isOk()
+                    .expectBody(Map.class).returnResult().getResponseBody().get("now").toString());
+            Instant newYear = Instant.parse((year(now) + 1) + "-01-02T00:00:00Z");
+            advance(api, newYear);
+            sites.await(r -> site.id().equals(r.key()) && r.value() instanceof TestClockReady, 1, CLOCK_TIMEOUT);
+            assertThat(receiver.next().json().path("type").asString()).isEqualTo("test_clock.ready");
             String plan = monthlyPlan(api);
             String customer = api.post().uri("/v1/customers").bodyValue("{\"email\": \"pausing@example.com\"}")
                     .exchange().expectStatus().isCreated()
@@ -65,16 +74,16 @@ class PauseThroughGatewayTest {
             Instant pauseStart = Instant.parse(paused.get("pause_start_at").toString());
             Instant pauseEnd = Instant.parse(paused.get("pause_end_at").toString());
             assertThat(pauseEnd).isEqualTo(pauseStart.plus(Duration.ofDays(30)));
-            // a second pause this year: refused with a text a page can show
+            // while it lasts, another pause is refused for the state it is in
             api.post().uri("/v1/subscriptions/" + id + "/pause").bodyValue("{\"duration_days\": 5}").exchange()
-                    .expectStatus().isEqualTo(409).expectBody().jsonPath("$.detail").isNotEmpty();
+                    .expectStatus().isEqualTo(409).expectBody()
+                    .jsonPath("$.type").isEqualTo("urn:masthead:problem:already-paused")
+                    .jsonPath("$.detail").isNotEmpty();
 
             Instant target = moved.plusSeconds(60);
-            Map<?, ?> accepted = api.post().uri("/v1/test_clock/advance").bodyValue("{\"to\": \"" + target + "\"}")
-                    .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
-            assertThat(accepted.get("advancing_to")).isEqualTo(target.toString());
-            awaitReady(api, target);
-            sites.awaitOne(r -> site.id().equals(r.key()) && r.value() instanceof TestClockReady, CLOCK_TIMEOUT);
+            assertThat(year(target)).as("the story stays in one calendar year").isEqualTo(year(pauseStart));
+            advance(api, target);
+            sites.await(r -> site.id().equals(r.key()) && r.value() instanceof TestClockReady, 2, CLOCK_TIMEOUT);
 
             // the clock is ready: every event of the advance is on the topic
             List<ConsumerRecord<String, Object>> mine = subscriptions.readToEnd(Duration.ofSeconds(60)).stream()
@@ -122,14 +131,39 @@ class PauseThroughGatewayTest {
                     .jsonPath("$.current_period_start").isEqualTo(moved.toString())
                     .jsonPath("$.current_period_end").isEqualTo(plusMonths(moved, 1).toString())
                     .jsonPath("$.pause_start_at").doesNotExist()
-                    // this year's: the clock may have moved into the next calendar year, where none was taken yet
-                    .jsonPath("$.pauses_this_year").isEqualTo(year(pauseStart) == year(target) ? 1 : 0);
+                    .jsonPath("$.pause_used_this_year").isEqualTo(true)
+                    .jsonPath("$.pauses_this_year").isEqualTo(1);
             api.get().uri("/v1/subscriptions/" + id + "/pauses").exchange().expectStatus().isOk().expectBody()
                     .jsonPath("$.data.length()").isEqualTo(1)
                     .jsonPath("$.data[0].trigger").isEqualTo("admin")
                     .jsonPath("$.data[0].resume_trigger").isEqualTo("auto")
                     .jsonPath("$.data[0].days_paused").isEqualTo(30)
                     .jsonPath("$.data[0].reason").isEqualTo("summer away");
+
+            // resumed, and still the same calendar year: a second pause is refused once per year, nothing changed
+            api.post().uri("/v1/subscriptions/" + id + "/pause").bodyValue("{\"duration_days\": 5}").exchange()
+                    .expectStatus().isEqualTo(409).expectBody()
+                    .jsonPath("$.type").isEqualTo("urn:masthead:problem:once-per-year")
+                    .jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("once per calendar year"));
+            api.get().uri("/v1/subscriptions/" + id).exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.status").isEqualTo("active");
+            // an admin sets the annual limit aside, with a reason: it is paused again and the history says so
+            api.post().uri("/v1/subscriptions/" + id + "/pause")
+                    .bodyValue("{\"duration_days\": 5, \"override_annual_limit\": true, "
+                            + "\"reason\": \"goodwill after a delivery failure\"}")
+                    .exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.status").isEqualTo("paused")
+                    .jsonPath("$.pauses_this_year").isEqualTo(2);
+            api.get().uri("/v1/subscriptions/" + id + "/pauses").exchange().expectStatus().isOk().expectBody()
+                    // newest first
+                    .jsonPath("$.data.length()").isEqualTo(2)
+                    .jsonPath("$.data[0].status").isEqualTo("paused")
+                    .jsonPath("$.data[0].trigger").isEqualTo("admin")
+                    .jsonPath("$.data[0].override").isEqualTo(true)
+                    .jsonPath("$.data[0].override_annual_limit").isEqualTo(true)
+                    .jsonPath("$.data[0].reason").isEqualTo("goodwill after a delivery failure")
+                    .jsonPath("$.data[1].override").isEqualTo(false)
+                    .jsonPath("$.data[1].resume_trigger").isEqualTo("auto");
             // another site sees none of it
             PlatformUnderTest.Site other = platform.createSite("Other publisher " + UUID.randomUUID());
             Gateway.as(other.secretKey()).post().uri("/v1/subscriptions/" + id + "/resume").bodyValue("{}")
@@ -158,7 +192,14 @@ class PauseThroughGatewayTest {
                 .expectBody(Map.class).returnResult().getResponseBody().get("id").toString();
     }
 
-    private static void awaitReady(WebTestClient api, Instant target) {
+    private static void advance(WebTestClient api, Instant target) {
+        Map<?, ?> accepted = api.post().uri("/v1/test_clock/advance").bodyValue("{\"to\": \"" + target + "\"}")
+                .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(accepted.get("advancing_to")).isEqualTo(target.toString());
+        awaitReady(api, target);
+    }
+
+        private static void awaitReady(WebTestClient api, Instant target) {
         Awaitility.await("the test clock ready at " + target).atMost(CLOCK_TIMEOUT)
                 .pollInterval(Duration.ofMillis(250)).until(() -> {
                     Map<?, ?> clock = api.get().uri("/v1/test_clock").exchange().expectStatus().isOk()
