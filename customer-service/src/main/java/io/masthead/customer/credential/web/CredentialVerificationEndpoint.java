@@ -1,0 +1,42 @@
+package io.masthead.customer.credential.web;
+
+import io.masthead.customer.credential.application.CredentialService;
+import io.masthead.platform.security.Caller;
+import io.swagger.v3.oas.annotations.Hidden;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * The gateway's login check: {@code POST /internal/credentials/verify} with {@code {"email", "password"}} answers
+ * {@code {"verified": true, "customer": "cus_..."}} or {@code {"verified": false}}. On the public port beside
+ * {@code /v1} but never routed by the gateway, and only for a site admin's internal token (the gateway's own for
+ * the site of the publishable key). Not in the OpenAPI document: it is no public API.
+ */
+@Hidden
+@RestController
+class CredentialVerificationEndpoint {
+
+    record Verification(String email, String password) {
+        @Override
+        public String toString() {
+            return "Verification[email=" + email + "]";
+        }
+    }
+
+    record Verified(boolean verified, String customer) {
+    }
+
+    private final CredentialService service;
+
+    CredentialVerificationEndpoint(CredentialService service) {
+        this.service = service;
+    }
+
+    @PostMapping("/internal/credentials/verify")
+    Mono<Verified> verify(Caller caller, @RequestBody Verification body) {
+        return service.verify(caller, body.email(), body.password())
+                .map(customer -> new Verified(customer.isPresent(), customer.orElse(null)));
+    }
+}
