@@ -1,5 +1,6 @@
 package io.masthead.customer.credential.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.masthead.customer.credential.application.CredentialService;
 import io.masthead.platform.security.Caller;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -25,7 +26,7 @@ class CredentialVerificationEndpoint {
         }
     }
 
-    record Verified(boolean verified, String customer) {
+    record Verified(boolean verified, @JsonInclude(JsonInclude.Include.NON_NULL) String customer) {
     }
 
     private final CredentialService service;
