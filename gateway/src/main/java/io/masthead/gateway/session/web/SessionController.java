@@ -1,0 +1,48 @@
+package io.masthead.gateway.session.web;
+
+import io.masthead.gateway.session.application.SessionService;
+import io.masthead.platform.security.Caller;
+import io.masthead.platform.security.CallerContext;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+@RestController
+@Tag(name = "Customer sessions")
+class SessionController {
+
+    @Schema(description = "Optional and empty for now: the session lasts the configured lifetime (1 h by default)")
+    record CreateSession() {
+    }
+
+    private final SessionService sessions;
+
+    SessionController(SessionService sessions) {
+        this.sessions = sessions;
+    }
+
+    @PostMapping("/v1/customers/{id}/sessions")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(operationId = "createCustomerSession", summary = "Create a session of a customer (support tools)",
+            description = "Secret key only: a token acting as the customer, as if it had logged in, without its "
+                    + "password.")
+    @ApiResponse(responseCode = "201", description = "The session, with its token")
+    @ApiResponse(responseCode = "503", description = "The customer cannot be checked right now")
+    Mono<SessionResponse> create(@PathVariable("id") String id,
+            @RequestBody(required = false) CreateSession body, ServerWebExchange exchange) {
+        return CallerContext.of(exchange)
+                .switchIfEmpty(Mono.error(() -> new AuthenticationCredentialsNotFoundException("no caller")))
+                .flatMap((Caller caller) -> sessions.createForCustomer(caller, Presented.key(exchange).orElse(null), id))
+                .map(SessionResponse::of);
+    }
+}
