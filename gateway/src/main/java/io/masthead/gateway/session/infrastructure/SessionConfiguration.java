@@ -15,13 +15,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 public class SessionConfiguration {
 
     @Bean
-    CustomerServiceClient customerServiceClient(WebClient.Builder builder, ServicesProperties services,
-            SessionProperties properties) {
+    CustomerServiceClient customerServiceClient(ServicesProperties services, SessionProperties properties) {
         ServicesProperties.Service service = services.services().get(properties.credentialsService());
         if (service == null) {
             throw new IllegalStateException("masthead.gateway.sessions.credentials-service: no service '"
                     + properties.credentialsService() + "' in masthead.gateway.services");
         }
-        return new CustomerServiceClient(builder, service.uri());
+        return new CustomerServiceClient(WebClient.builder(), service.uri());
     }
 }

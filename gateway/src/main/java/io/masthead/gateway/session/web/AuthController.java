@@ -1,5 +1,6 @@
 package io.masthead.gateway.session.web;
 
+import io.masthead.gateway.apikey.model.AuthenticatedKey;
 import io.masthead.gateway.session.application.SessionService;
 import io.masthead.platform.openapi.ApiContract;
 import io.masthead.platform.web.ProblemException;
@@ -10,6 +11,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.InetSocketAddress;
 import org.springframework.http.HttpHeaders;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -19,6 +21,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 @RestController
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE) // not in the site command
 @Tag(name = "Customer sessions", description = "End customers acting for themselves: login with the site's "
         + "publishable key, logout, and sessions created for support tools")
 class AuthController {
@@ -52,8 +55,9 @@ class AuthController {
             + "`Retry-After` says when to try again")
     @ApiResponse(responseCode = "503", description = "The password cannot be checked right now")
     Mono<SessionResponse> login(@RequestBody Login body, ServerWebExchange exchange) {
-        return Mono.justOrEmpty(Presented.key(exchange))
-                .switchIfEmpty(Mono.error(() -> ProblemException.forbidden("Log in with the site's publishable key")))
+        return Mono.justOrEmpty(Presented.key(exchange).filter(AuthenticatedKey::publishable))
+                .switchIfEmpty(Mono.error(() -> ProblemException.forbidden("Customers log in with the site's publishable "
+                        + "key; a secret key creates a session with POST /v1/customers/{id}/sessions")))
                 .flatMap(key -> sessions.login(key, body.email(), body.password(), clientAddress(exchange)))
                 .onErrorResume(SessionService.TooManyAttempts.class, e -> {
                     exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
