@@ -177,14 +177,18 @@ public class SubscriptionService {
     // ---- reads --------------------------------------------------------------------------------------------------
 
     public Mono<Subscription> get(Caller caller, String id) {
+        // an end customer sees its own subscriptions only: another's is 404, as if unknown
         return Mono.defer(() -> subscriptions.find(caller.siteId(), id)
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("subscription", id)))
-                .doOnNext(s -> caller.requireAdminOr(s.customerId())));
+                .filter(s -> caller.mayActFor(s.customerId()))
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("subscription", id))));
     }
 
     public Mono<ListResponse<Subscription>> list(Caller caller, SubscriptionFilter filter, PageRequest page) {
         return Mono.defer(() -> {
-            caller.requireAdmin();
+            // an end customer lists its own subscriptions, naming itself: ?customer=<its id>
+            if (!caller.isAdmin() && !List.of(String.valueOf(caller.customerId())).equals(filter.customerIds())) {
+                caller.requireAdmin();
+            }
             return subscriptions.list(caller.siteId(), filter, page).collectList()
                     .map(rows -> ListResponse.of(rows, page, Subscription::id));
         });
