@@ -92,8 +92,8 @@ class CustomerSelfServiceThroughGatewayTest {
         customer.get().uri("/v1/subscriptions/" + mySubscription).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.customer").isEqualTo(me);
         customer.get().uri("/v1/subscriptions?customer=" + me).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.data[*].id").value(ids -> assertThat((List<?>) ids)
-                        .containsExactly(mySubscription));
+                .expectBody().jsonPath("$.data[*].id").value(ids -> assertThat((List<Object>) ids)
+                        .containsExactly((Object) mySubscription));
         customer.patch().uri("/v1/customers/" + me).bodyValue("{\"first_name\": \"Lois\"}").exchange()
                 .expectStatus().isOk();
 
