@@ -60,6 +60,8 @@ public class ApiContract implements GlobalOpenApiCustomizer {
     public static final String PROBLEM = "Problem";
     public static final String PROBLEM_ERROR = "ProblemFieldError";
     public static final String IDEMPOTENCY_KEY = "IdempotencyKey";
+    /** The extension by which an operation says it ignores {@code Idempotency-Key} (value {@code ignored}). */
+    public static final String IGNORED_KEY_EXTENSION = "x-idempotency-key";
     private static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
 
     private static final String IN_PROGRESS = "A request with this " + IdempotencyFilter.HEADER
@@ -115,6 +117,22 @@ public class ApiContract implements GlobalOpenApiCustomizer {
         sortComponents(components);
     }
 
+    /**
+     * Whether the operation drops {@code Idempotency-Key} (declared with
+     * {@code @Extension(properties = @ExtensionProperty(name = "x-idempotency-key", value = "ignored"))}, e.g. where
+     * the body is a password whose fingerprint must not be stored); the marker is removed from the document.
+     */
+    static boolean ignoresIdempotencyKey(Operation operation) {
+        if (operation.getExtensions() == null || !"ignored".equals(operation.getExtensions().get(IGNORED_KEY_EXTENSION))) {
+            return false;
+        }
+        operation.getExtensions().remove(IGNORED_KEY_EXTENSION);
+        if (operation.getExtensions().isEmpty()) {
+            operation.setExtensions(null);
+        }
+        return true;
+    }
+
     private static boolean usesScheme(OpenAPI api, String scheme) {
         return api.getPaths() != null && api.getPaths().values().stream()
                 .flatMap(item -> item.readOperations().stream())
@@ -129,7 +147,7 @@ public class ApiContract implements GlobalOpenApiCustomizer {
         }
         describePagination(operation);
         boolean post = method == PathItem.HttpMethod.POST;
-        boolean keyed = post && idempotency;
+        boolean keyed = post && idempotency && !ignoresIdempotencyKey(operation);
         boolean body = operation.getRequestBody() != null;
         boolean queried = operation.getParameters() != null
                 && operation.getParameters().stream().anyMatch(p -> "query".equals(p.getIn()));

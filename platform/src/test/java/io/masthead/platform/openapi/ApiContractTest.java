@@ -145,6 +145,22 @@ class ApiContractTest {
                 .isEqualTo("bearer");
     }
 
+    @Test
+    void aPostThatIgnoresIdempotencyKeysDocumentsNoneAndLosesItsMarker() {
+        Operation operation = sampleOperation(true, false);
+        operation.addExtension(ApiContract.IGNORED_KEY_EXTENSION, "ignored");
+        OpenAPI api = document("/v1/things/{id}/password", PathItem.HttpMethod.POST, operation);
+
+        new ApiContract(true).customise(api);
+
+        Operation documented = api.getPaths().get("/v1/things/{id}/password").getPost();
+        assertThat(documented.getExtensions()).isNull();
+        assertThat(documented.getParameters() == null ? List.of() : documented.getParameters()).isEmpty();
+        assertThat(documented.getResponses()).doesNotContainKey("409");
+        assertThat(documented.getResponses().toString()).doesNotContain("idempotency-key")
+                .contains("invalid-request");
+    }
+
     /** An operation as springdoc builds it from a controller method: a success response, maybe a body. */
     private static Operation sampleOperation(boolean body, boolean limit) {
         Operation operation = new Operation().operationId("sample").summary("A sample")

@@ -5,7 +5,10 @@ import io.masthead.customer.customer.model.Customer;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.security.Caller;
 import io.masthead.platform.web.ProblemException;
+import io.masthead.platform.openapi.ApiContract;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.extensions.Extension;
+import io.swagger.v3.oas.annotations.extensions.ExtensionProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -40,7 +43,9 @@ class CredentialController {
     @Operation(operationId = "setCustomerPassword", summary = "Set or reset a customer's password",
             description = "Secret key only. Stored with bcrypt; never returned, logged or put in an event. Setting the "
                     + "same password again changes nothing visible, so `Idempotency-Key` is not needed, and it is "
-                    + "ignored here: its stored request fingerprint would be a fast hash of the password.")
+                    + "ignored here: its stored request fingerprint would be a fast hash of the password.",
+            extensions = @Extension(properties = @ExtensionProperty(name = ApiContract.IGNORED_KEY_EXTENSION,
+                    value = "ignored")))
     @ApiResponse(responseCode = "204", description = "The password is set; the customer's former password no longer works")
     Mono<Void> setPassword(Caller caller, @PathVariable String id, @RequestBody SetPassword body) {
         if (!Ids.looksLike(Customer.ID_PREFIX, id)) {
