@@ -185,8 +185,10 @@ public class SubscriptionService {
 
     public Mono<ListResponse<Subscription>> list(Caller caller, SubscriptionFilter filter, PageRequest page) {
         return Mono.defer(() -> {
-            // an end customer lists its own subscriptions, naming itself: ?customer=<its id>
-            if (!caller.isAdmin() && !List.of(String.valueOf(caller.customerId())).equals(filter.customerIds())) {
+            // an end customer lists its own subscriptions only, naming itself: ?customer=<its id>
+            boolean ownList = filter.customerIds() != null && filter.customerIds().size() == 1
+                    && caller.mayActFor(filter.customerIds().getFirst());
+            if (!ownList) {
                 caller.requireAdmin();
             }
             return subscriptions.list(caller.siteId(), filter, page).collectList()
