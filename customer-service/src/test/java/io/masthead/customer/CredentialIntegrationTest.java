@@ -21,7 +21,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * Credentials against real PostgreSQL and Kafka: setting a password, the gateway's verification (with the rehash
- * of a migrated hash), and what a customer token may read and change. bcrypt cost 4 here (12 by default).
+ * of a migrated hash), and what a customer token may read and change. bcrypt cost 5 here (12 by default).
  */
 @MastheadIntegrationTest(database = "customers_credentials", properties = "masthead.credentials.bcrypt-cost=5")
 class CredentialIntegrationTest {
