@@ -50,6 +50,8 @@ class CustomerSessionIntegrationTest {
     private static final String CUSTOMER = "cus_01jt3z8x9k2m4n6p8q0r2s4t6v";
     private static final String OTHER = "cus_01jt3z8x9k2m4n6p8q0r2s4t6w";
     private static final String PASSWORD = "correct horse battery";
+    /** A password whose check fails in customer-service (500). */
+    private static final String FAILING = "makes the check fail";
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
     };
 
@@ -62,7 +64,10 @@ class CustomerSessionIntegrationTest {
                                 + request.requestHeaders().get(HttpHeaders.AUTHORIZATION));
                         String answer;
                         int status = 200;
-                        if (request.uri().equals("/internal/credentials/verify")) {
+                        if (request.uri().equals("/internal/credentials/verify") && body.contains(FAILING)) {
+                            status = 500;
+                            answer = "{\"status\":500}";
+                        } else if (request.uri().equals("/internal/credentials/verify")) {
                             boolean ok = body.contains("@known.example\"") && body.contains("\"" + PASSWORD + "\"");
                             answer = ok ? "{\"verified\":true,\"customer\":\"" + CUSTOMER + "\"}" : "{\"verified\":false}";
                         } else if (request.uri().equals("/v1/customers/" + OTHER)) {
@@ -229,6 +234,16 @@ class CustomerSessionIntegrationTest {
         // no email or address is stored in clear
         assertThat(db.sql("SELECT count(*) AS n FROM login_attempts WHERE subject LIKE '%@%' OR subject LIKE '%.%'")
                 .map(r -> r.get("n", Long.class)).one().block()).isZero();
+    }
+
+    @Test
+    void aCheckThatFailsInCustomerServiceCountsAsAFailedAttempt() {
+        String email = "jimmy-" + UUID.randomUUID() + "@known.example";
+        for (int i = 0; i < 3; i++) {
+            login(publishable, email, FAILING).expectStatus().isEqualTo(503)
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        login(publishable, email, PASSWORD).expectStatus().isEqualTo(429).expectHeader().exists(HttpHeaders.RETRY_AFTER);
     }
 
     @Test

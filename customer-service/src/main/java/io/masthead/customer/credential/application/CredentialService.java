@@ -87,6 +87,12 @@ public class CredentialService {
                 return slow(() -> hashing.verify(password, decoy)).thenReturn(Optional.<String>empty());
             }
             String customerId = holder.get().customerId();
+            if (!hashing.withinWorkLimit(stored.get())) {
+                // a hostile or corrupt hash: it would hold a hashing thread for minutes; it does not verify
+                log.warn("Credential of {} ({}) names a work factor above the cap; it does not verify", customerId,
+                        stored.get().algorithm().wireName());
+                return slow(() -> hashing.verify(password, decoy)).thenReturn(Optional.<String>empty());
+            }
             return slow(() -> hashing.verify(password, stored.get())).flatMap(matched -> {
                 if (!matched) {
                     return Mono.just(Optional.<String>empty());

@@ -16,6 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
  * 64 characters, because bcrypt reads at most 72 bytes and a 128-character password can be 512. It is WordPress
  * 6.8's scheme with our own key. Migrated hashes verify by their algorithm; {@link #needsRehash} says when a hash
  * should be replaced by a new one at the next successful login (another algorithm, or a lower cost).
+ *
+ * <p>A stored hash names its own work factor, so a hostile or corrupt one could hold a hashing thread for minutes
+ * (bcrypt cost 31, phpass 2^30 rounds). {@link #withinWorkLimit} caps it: phpass and Drupal at 2^18 rounds
+ * ({@link Phpass#MAX_COUNT_LOG2}), bcrypt at {@code max(14, cost + 2)}; a hash above the cap does not verify.
  */
 public final class PasswordHashing {
 
@@ -24,6 +28,7 @@ public final class PasswordHashing {
 
     private final Bcrypt bcrypt;
     private final int cost;
+    private final int maxBcryptCost;
 
     /** @param cost the bcrypt cost (log2 rounds, 4..31) of new hashes */
     public PasswordHashing(Bcrypt bcrypt, int cost) {
@@ -32,6 +37,30 @@ public final class PasswordHashing {
         }
         this.bcrypt = bcrypt;
         this.cost = cost;
+        this.maxBcryptCost = Math.max(14, cost + 2);
+    }
+
+    /** The highest bcrypt cost a stored hash may have and still be checked: {@code max(14, cost + 2)}. */
+    public int maxBcryptCost() {
+        return maxBcryptCost;
+    }
+
+    /**
+     * Whether the work factor the stored hash names is within the caps (phpass and Drupal at most 2^18 rounds,
+     * bcrypt at most {@link #maxBcryptCost}). A hash above them does not verify, without being computed.
+     */
+    public boolean withinWorkLimit(StoredPassword stored) {
+        String hash = stored.hash();
+        if (stored.algorithm() == HashAlgorithm.DRUPAL && hash.startsWith("U$")) {
+            hash = hash.substring(1);
+        }
+        if (stored.algorithm() != HashAlgorithm.MD5 && stored.algorithm() != HashAlgorithm.PLAINTEXT) {
+            if (Phpass.isPhpass(hash)) {
+                return Phpass.countLog2(hash) <= Phpass.MAX_COUNT_LOG2;
+            }
+            return Bcrypt.costOf(hash) <= maxBcryptCost;
+        }
+        return true;
     }
 
     public int cost() {
@@ -45,6 +74,9 @@ public final class PasswordHashing {
 
     /** Whether {@code password} is the one {@code stored} was made from. */
     public boolean verify(String password, StoredPassword stored) {
+        if (!withinWorkLimit(stored)) {
+            return false;
+        }
         String hash = stored.hash();
         byte[] utf8 = password.getBytes(StandardCharsets.UTF_8);
         return switch (stored.algorithm()) {

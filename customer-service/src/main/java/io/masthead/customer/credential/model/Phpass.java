@@ -8,8 +8,12 @@ import java.security.NoSuchAlgorithmException;
  * The phpass family of iterated, salted hashes, as PHP applications wrote them: the portable MD5 form
  * ({@code $P$} in WordPress before 6.8, {@code $H$} in phpBB; 34 characters) and Drupal's SHA-512 form
  * ({@code $S$}, Drupal 7 to 10.0; 55 characters). A hash is {@code $X$}, one character giving log2 of the
- * iteration count (7..30), 8 characters of salt, then the digest in phpass's own base64. The digest is
+ * iteration count, 8 characters of salt, then the digest in phpass's own base64. The digest is
  * {@code H(salt + password)}, then {@code count} times {@code H(digest + password)}.
+ *
+ * <p>phpass itself accepts a log2 up to 30; we accept at most {@link #MAX_COUNT_LOG2} (WordPress writes 8, Drupal 7
+ * 15), so that a stored hash cannot make one check take minutes of a hashing thread. A hash above it does not
+ * verify.
  */
 public final class Phpass {
 
@@ -18,6 +22,10 @@ public final class Phpass {
     static final int DRUPAL_HASH_LENGTH = 55;
     /** Drupal refuses longer passwords ({@code DRUPAL_MAX_PASSWORD_LENGTH}); phpass callers capped them too. */
     static final int MAX_PASSWORD_BYTES = 4096;
+    /** The smallest log2 of the iteration count phpass writes. */
+    static final int MIN_COUNT_LOG2 = 7;
+    /** The largest log2 of the iteration count we check (2^18 rounds); WordPress writes 8, Drupal 7 writes 15. */
+    public static final int MAX_COUNT_LOG2 = 18;
 
     private Phpass() {
     }
@@ -38,6 +46,11 @@ public final class Phpass {
         return stored.startsWith("$P$") || stored.startsWith("$H$") || stored.startsWith("$S$");
     }
 
+    /** log2 of the iteration count of a phpass hash, or -1 when the text has no such character. */
+    public static int countLog2(String stored) {
+        return isPhpass(stored) && stored.length() > 3 ? ITOA64.indexOf(stored.charAt(3)) : -1;
+    }
+
     /** The hash of {@code password} with the settings (type, count, salt) of {@code setting}; null if malformed. */
     static String crypt(byte[] password, String setting) {
         if (setting.length() < 12 || password.length > MAX_PASSWORD_BYTES) {
@@ -53,7 +66,7 @@ public final class Phpass {
             return null;
         }
         int countLog2 = ITOA64.indexOf(setting.charAt(3));
-        if (countLog2 < 7 || countLog2 > 30) {
+        if (countLog2 < MIN_COUNT_LOG2 || countLog2 > MAX_COUNT_LOG2) {
             return null;
         }
         String salt = setting.substring(4, 12);

@@ -125,4 +125,63 @@ class PasswordHashingTest {
         assertThat(Phpass.crypt("x".getBytes(), "$X$984478476")).isNull();
         assertThat(verify(HashAlgorithm.WORDPRESS, "$P$", "")).isFalse();
     }
+
+    @Test
+    void phpassAndDrupalHashesAboveTwoToTheEighteenRoundsDoNotVerify() {
+        byte[] password = "hashcat".getBytes(StandardCharsets.UTF_8);
+        String at18 = Phpass.crypt(password, "$P$G84478476");
+        assertThat(at18).startsWith("$P$G");
+        assertThat(verify(HashAlgorithm.WORDPRESS, at18, "hashcat")).isTrue();
+        String drupalAt18 = Phpass.crypt(password, "$S$G33783772");
+        assertThat(verify(HashAlgorithm.DRUPAL, drupalAt18, "hashcat")).isTrue();
+        // 'H' is 2^19 rounds, '/' .. 'S' up to 2^30 as phpass allows: refused without being computed
+        for (String hostile : new String[] {"$P$H84478476IagS59wHZvyQMArzfx58u.", "$P$S84478476IagS59wHZvyQMArzfx58u.",
+                "$S$S33783772bRXEx1aCsvY.dqgaaSu76XmVlKrW9Qu8IQlvxHlmzLf"}) {
+            StoredPassword stored = new StoredPassword(
+                    hostile.startsWith("$S$") ? HashAlgorithm.DRUPAL : HashAlgorithm.WORDPRESS, hostile);
+            assertThat(hashing.withinWorkLimit(stored)).as(hostile).isFalse();
+            assertThat(hashing.verify("hashcat", stored)).as(hostile).isFalse();
+            assertThat(Phpass.crypt(password, hostile)).isNull();
+        }
+        assertThat(hashing.withinWorkLimit(new StoredPassword(HashAlgorithm.DRUPAL,
+                "U$S$S33783772bRXEx1aCsvY.dqgaaSu76XmVlKrW9Qu8IQlvxHlmzLf"))).isFalse();
+    }
+
+    @Test
+    void bcryptHashesAboveTheCostCapAreNeverComputed() {
+        java.util.concurrent.atomic.AtomicInteger computed = new java.util.concurrent.atomic.AtomicInteger();
+        SpringBcrypt real = new SpringBcrypt();
+        Bcrypt counting = new Bcrypt() {
+            @Override
+            public boolean matches(byte[] password, String hash) {
+                computed.incrementAndGet();
+                return real.matches(password, hash);
+            }
+
+            @Override
+            public String hash(byte[] password, int cost) {
+                return real.hash(password, cost);
+            }
+        };
+        PasswordHashing cost4 = new PasswordHashing(counting, 4);
+        PasswordHashing cost13 = new PasswordHashing(counting, 13);
+        assertThat(cost4.maxBcryptCost()).isEqualTo(14);
+        assertThat(cost13.maxBcryptCost()).isEqualTo(15);
+        String salt = "LhayLxezLhK1LhWvKxCyLOj0j1u.Kj0jZ0pEmm134uzrQlFvQJLF6";
+        for (StoredPassword hostile : new StoredPassword[] {
+                new StoredPassword(HashAlgorithm.BCRYPT, "$2a$31$" + salt),
+                new StoredPassword(HashAlgorithm.BCRYPT_SHA384, "$2a$15$" + salt),
+                new StoredPassword(HashAlgorithm.WORDPRESS, "$wp$2y$20$" + salt),
+                new StoredPassword(HashAlgorithm.WORDPRESS, "$2y$15$" + salt),
+                new StoredPassword(HashAlgorithm.DRUPAL, "$2y$16$" + salt)}) {
+            assertThat(cost4.withinWorkLimit(hostile)).as(hostile.hash()).isFalse();
+            assertThat(cost4.verify("a password", hostile)).isFalse();
+        }
+        assertThat(computed).hasValue(0);
+        assertThat(cost13.withinWorkLimit(new StoredPassword(HashAlgorithm.BCRYPT, "$2a$15$" + salt))).isTrue();
+        assertThat(cost13.withinWorkLimit(new StoredPassword(HashAlgorithm.BCRYPT, "$2a$16$" + salt))).isFalse();
+        // formats without a work factor are always checked
+        assertThat(cost4.withinWorkLimit(new StoredPassword(HashAlgorithm.MD5, "8743b52063cd84097a65d1633f5c74f5")))
+                .isTrue();
+    }
 }

@@ -138,7 +138,8 @@ public class SessionService {
             String customerSubject) {
         String token = internalTokens.apply(Caller.admin(key.siteId(), key.livemode()));
         return customers.verify(token, email, password)
-                .onErrorResume(e -> attempts.delete(own).then(Mono.error(e))) // not the caller's failure
+                // a timeout or failure of customer-service counts as a failed attempt: its rows stay, so that a
+                // password that makes the check slow or fail cannot be tried without limit
                 .flatMap(customer -> {
                     if (customer.isEmpty()) {
                         return Mono.error(new ProblemException(HttpStatus.UNAUTHORIZED, "invalid-credentials",
