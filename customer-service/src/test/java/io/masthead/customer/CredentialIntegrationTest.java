@@ -156,6 +156,21 @@ class CredentialIntegrationTest {
         assertThat(db.sql("SELECT count(*) AS n FROM idempotency_keys WHERE site_id = :site").bind("site", SITE)
                 .map(r -> r.get("n", Long.class)).one().block()).isZero();
 
+        // the same operation spelled with an encoded letter is matched as the dispatcher matches it
+        web.post().uri(base -> java.net.URI.create(base.build() + "/v1/customers/" + customer + "/%70assword"))
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.admin(SITE))
+                .contentType(MediaType.APPLICATION_JSON).header("Idempotency-Key", "pw-2")
+                .bodyValue("{\"password\": \"kept out of events\"}").exchange().expectStatus().isNoContent();
+        post(TestTokens.admin(SITE), "/internal/credentials/verify").header("Idempotency-Key", "pw-3")
+                .bodyValue(Map.of("email", email, "password", "kept out of events")).exchange().expectStatus().isOk();
+        assertThat(db.sql("SELECT count(*) AS n FROM idempotency_keys WHERE site_id = :site").bind("site", SITE)
+                .map(r -> r.get("n", Long.class)).one().block()).isZero();
+        // another operation still takes the key
+        post(TestTokens.admin(SITE), "/v1/customers").header("Idempotency-Key", "create-1")
+                .bodyValue("{\"email\": \"" + email() + "\"}").exchange().expectStatus().isCreated();
+        assertThat(db.sql("SELECT count(*) AS n FROM idempotency_keys WHERE site_id = :site").bind("site", SITE)
+                .map(r -> r.get("n", Long.class)).one().block()).isOne();
+
         await().atMost(Duration.ofSeconds(30)).until(() -> db.sql("SELECT count(*) AS n FROM outbox")
                 .map(row -> row.get("n", Long.class)).one().block() == 0);
         try (TopicProbe<Object> topic = TopicProbe.avro("customers.v1")) {

@@ -91,9 +91,9 @@ public class CredentialService {
                 // a hostile or corrupt hash: it would hold a hashing thread for minutes; it does not verify
                 log.warn("Credential of {} ({}) names a work factor above the cap; it does not verify", customerId,
                         stored.get().algorithm().wireName());
-                return slow(() -> hashing.verify(password, decoy)).thenReturn(Optional.<String>empty());
             }
-            return slow(() -> hashing.verify(password, stored.get())).flatMap(matched -> {
+            // a fast legacy hash (or one above the cap) checks the decoy as well: the time tells nothing
+            return slow(() -> hashing.verifyPadded(password, stored.get(), decoy)).flatMap(matched -> {
                 if (!matched) {
                     return Mono.just(Optional.<String>empty());
                 }

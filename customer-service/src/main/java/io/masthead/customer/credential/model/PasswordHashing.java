@@ -14,7 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Hashing and verifying customers' passwords. New passwords get {@link HashAlgorithm#BCRYPT_SHA384}: bcrypt (a
  * maintained implementation, {@link Bcrypt}) over {@code base64(HMAC-SHA384(key "masthead-sha384", password))},
  * 64 characters, because bcrypt reads at most 72 bytes and a 128-character password can be 512. It is WordPress
- * 6.8's scheme with our own key. Migrated hashes verify by their algorithm; {@link #needsRehash} says when a hash
+ * 6.8's construction with another constant. The HMAC key is a fixed, public constant (it is in this source), not
+ * a pepper: it keeps nothing secret and adds no strength; the pre-hash only passes bcrypt's 72-byte limit (and
+ * keeps NUL bytes out of bcrypt's input). Migrated hashes verify by their algorithm; {@link #needsRehash} says when a hash
  * should be replaced by a new one at the next successful login (another algorithm, or a lower cost).
  *
  * <p>A stored hash names its own work factor, so a hostile or corrupt one could hold a hashing thread for minutes
@@ -23,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class PasswordHashing {
 
+    /** A public constant, no secret: the HMAC is a pre-hash to pass bcrypt's 72-byte limit, not a pepper. */
     static final String PREHASH_KEY = "masthead-sha384";
     static final String WORDPRESS_PREHASH_KEY = "wp-sha384";
 
@@ -87,6 +90,33 @@ public final class PasswordHashing {
             case MD5 -> md5Hex(utf8, hash);
             case PLAINTEXT -> MessageDigest.isEqual(utf8, hash.getBytes(StandardCharsets.UTF_8));
         };
+    }
+
+    /**
+     * Whether checking {@code stored} is cheaper than checking a new hash (MD5, plain text, phpass, Drupal, bcrypt
+     * of a lower cost): a login then checks the decoy as well, so that its time does not tell a fast legacy hash
+     * from a current one (nor from an unknown email).
+     */
+    public boolean cheaperThanNew(StoredPassword stored) {
+        String hash = stored.hash();
+        return switch (stored.algorithm()) {
+            case MD5, PLAINTEXT -> true;
+            default -> Phpass.isPhpass(hash) || hash.startsWith("U$") || Bcrypt.costOf(hash) < cost;
+        };
+    }
+
+    /**
+     * {@link #verify} of {@code stored}, taking at least as long as checking a new hash: when {@code stored} is
+     * {@link #cheaperThanNew cheaper}, or above the work limit (not computed), {@code decoy} (a new hash of no
+     * one's password) is checked too. Always the same answer as {@link #verify}.
+     */
+    public boolean verifyPadded(String password, StoredPassword stored, StoredPassword decoy) {
+        boolean within = withinWorkLimit(stored);
+        boolean matched = within && verify(password, stored);
+        if (!within || cheaperThanNew(stored)) {
+            verify(password, decoy);
+        }
+        return matched;
     }
 
     /** Whether a hash that just verified should be replaced by {@link #hash} of the same password. */

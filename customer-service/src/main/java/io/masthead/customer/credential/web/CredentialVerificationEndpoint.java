@@ -3,7 +3,11 @@ package io.masthead.customer.credential.web;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.masthead.customer.credential.application.CredentialService;
 import io.masthead.platform.security.Caller;
+import io.masthead.platform.openapi.ApiContract;
 import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.extensions.Extension;
+import io.swagger.v3.oas.annotations.extensions.ExtensionProperty;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,7 +26,7 @@ class CredentialVerificationEndpoint {
     record Verification(String email, String password) {
         @Override
         public String toString() {
-            return "Verification[email=" + email + "]";
+            return "Verification[email=…, password=…]";
         }
     }
 
@@ -36,6 +40,9 @@ class CredentialVerificationEndpoint {
     }
 
     @PostMapping("/internal/credentials/verify")
+    // no Idempotency-Key: its stored fingerprint would be a fast hash of the password
+    @Operation(extensions = @Extension(properties = @ExtensionProperty(name = ApiContract.IGNORED_KEY_EXTENSION,
+            value = "ignored")))
     Mono<Verified> verify(Caller caller, @RequestBody Verification body) {
         return service.verify(caller, body.email(), body.password())
                 .map(customer -> new Verified(customer.isPresent(), customer.orElse(null)));

@@ -184,4 +184,47 @@ class PasswordHashingTest {
         assertThat(cost4.withinWorkLimit(new StoredPassword(HashAlgorithm.MD5, "8743b52063cd84097a65d1633f5c74f5")))
                 .isTrue();
     }
+
+    @Test
+    void fastLegacyHashesAndHashesAboveTheCapAlsoCheckTheDecoySoTheTimeTellsNothing() {
+        java.util.List<String> checked = new java.util.ArrayList<>();
+        SpringBcrypt real = new SpringBcrypt();
+        Bcrypt recording = new Bcrypt() {
+            @Override
+            public boolean matches(byte[] password, String hash) {
+                checked.add(hash);
+                return real.matches(password, hash);
+            }
+
+            @Override
+            public String hash(byte[] password, int cost) {
+                return real.hash(password, cost);
+            }
+        };
+        PasswordHashing cost5 = new PasswordHashing(recording, 5);
+        StoredPassword decoy = cost5.hash("no one's password");
+        StoredPassword current = cost5.hash("a password");
+        StoredPassword lowCost = new StoredPassword(HashAlgorithm.BCRYPT,
+                "$2a$04$" + "LhayLxezLhK1LhWvKxCyLOj0j1u.Kj0jZ0pEmm134uzrQlFvQJLF6");
+        StoredPassword md5 = new StoredPassword(HashAlgorithm.MD5, "8743b52063cd84097a65d1633f5c74f5");
+        StoredPassword plain = new StoredPassword(HashAlgorithm.PLAINTEXT, "hashcat");
+        StoredPassword drupal = new StoredPassword(HashAlgorithm.DRUPAL,
+                "$S$C33783772bRXEx1aCsvY.dqgaaSu76XmVlKrW9Qu8IQlvxHlmzLf");
+        StoredPassword aboveCap = new StoredPassword(HashAlgorithm.BCRYPT,
+                "$2a$20$" + "LhayLxezLhK1LhWvKxCyLOj0j1u.Kj0jZ0pEmm134uzrQlFvQJLF6");
+
+        assertThat(cost5.verifyPadded("a password", current, decoy)).isTrue();
+        assertThat(checked).containsExactly(current.hash());
+        for (StoredPassword fast : new StoredPassword[] {lowCost, md5, plain, drupal, aboveCap}) {
+            boolean expected = fast != aboveCap && cost5.verify("hashcat", fast);
+            checked.clear();
+            assertThat(cost5.verifyPadded("hashcat", fast, decoy)).as(fast.algorithm().wireName())
+                    .isEqualTo(expected);
+            assertThat(checked).as(fast.hash()).endsWith(decoy.hash());
+            assertThat(checked).as(fast.hash()).doesNotContain(aboveCap.hash());
+        }
+        assertThat(cost5.verifyPadded("hashcat", md5, decoy)).isTrue();
+        assertThat(cost5.verifyPadded("hashcat", plain, decoy)).isTrue();
+        assertThat(cost5.verifyPadded("hashcat", drupal, decoy)).isTrue();
+    }
 }
