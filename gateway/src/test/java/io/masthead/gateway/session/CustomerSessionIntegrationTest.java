@@ -64,7 +64,7 @@ class CustomerSessionIntegrationTest {
                                 + request.requestHeaders().get(HttpHeaders.AUTHORIZATION));
                         String answer;
                         int status = 200;
-                        if (request.uri().equals("/internal/credentials/verify") && body.contains(FAILING)) {
+                        if (body.contains(FAILING)) {
                             status = 500;
                             answer = "{\"status\":500}";
                         } else if (request.uri().equals("/internal/credentials/verify")) {
@@ -207,6 +207,12 @@ class CustomerSessionIntegrationTest {
         web.post().uri("/v1/customers/" + CUSTOMER + "/sessions").headers(h -> h.setBearerAuth(token)).exchange()
                 .expectStatus().isForbidden();
         login(token, "lois@known.example", PASSWORD).expectStatus().isForbidden();
+        // encoded spellings are decoded before the allowlist matches them
+        for (String path : new String[] {"/v1/customers/%65xport", "/v1/customers/%73earch", "/v1/addresses/%65xport",
+            "/v1/subscriptions/%73earch", "/v1/%77ebhook_endpoints"}) {
+            web.get().uri(base -> java.net.URI.create(base.build() + path)).headers(h -> h.setBearerAuth(token)).exchange()
+                    .expectStatus().isForbidden();
+        }
         assertThat(received).as("nothing was forwarded").isEmpty();
     }
 
@@ -304,6 +310,69 @@ class CustomerSessionIntegrationTest {
                 .isAfter(Instant.now().plus(Duration.ofMinutes(110)));
         web.get().uri("/v1/customers/" + CUSTOMER).headers(h -> h.setBearerAuth(fresh.get("token").toString()))
                 .exchange().expectStatus().isOk();
+    }
+
+    private void expectUnauthorized(String token) {
+        web.get().uri("/v1/customers/" + CUSTOMER).headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isUnauthorized();
+    }
+
+    private void expectOk(String token) {
+        web.get().uri("/v1/customers/" + CUSTOMER).headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isOk();
+    }
+
+    private WebTestClient.ResponseSpec setPassword(String path, String password) {
+        return web.post().uri(base -> java.net.URI.create(base.build() + path)).headers(h -> h.setBearerAuth(secret))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("password", password)).exchange();
+    }
+
+    @Test
+    void aSecretKeyRevokesAllOfACustomersSessions() {
+        String first = logIn();
+        String second = logIn();
+        web.delete().uri("/v1/customers/" + CUSTOMER + "/sessions").headers(h -> h.setBearerAuth(first)).exchange()
+                .expectStatus().isForbidden();
+        expectOk(first);
+        web.delete().uri("/v1/customers/" + CUSTOMER + "/sessions").headers(h -> h.setBearerAuth(secret)).exchange()
+                .expectStatus().isNoContent();
+        expectUnauthorized(first);
+        expectUnauthorized(second);
+        // a new login works; a customer without sessions is 204 too; a malformed id is 404
+        expectOk(logIn());
+        web.delete().uri("/v1/customers/" + OTHER + "/sessions").headers(h -> h.setBearerAuth(secret)).exchange()
+                .expectStatus().isNoContent();
+        web.delete().uri("/v1/customers/not-an-id/sessions").headers(h -> h.setBearerAuth(secret)).exchange()
+                .expectStatus().isNotFound();
+    }
+
+    @Test
+    void settingThePasswordThroughTheGatewayRevokesTheCustomersSessions() {
+        String token = logIn();
+        // a refused change (customer-service fails) revokes nothing
+        setPassword("/v1/customers/" + CUSTOMER + "/password", FAILING).expectStatus().is5xxServerError();
+        expectOk(token);
+        setPassword("/v1/customers/" + CUSTOMER + "/password", "a new password").expectStatus().is2xxSuccessful();
+        expectUnauthorized(token);
+        // spelled with an encoded letter, it is the same operation
+        String again = logIn();
+        setPassword("/v1/customers/" + CUSTOMER + "/%70assword", "a newer password").expectStatus().is2xxSuccessful();
+        expectUnauthorized(again);
+    }
+
+    @Test
+    void revokingAKeyEndsTheSessionsCreatedWithIt() {
+        String token = logIn();
+        String support = web.post().uri("/v1/customers/" + CUSTOMER + "/sessions")
+                .headers(h -> h.setBearerAuth(secret)).exchange()
+                .expectStatus().isCreated().expectBody(JSON).returnResult().getResponseBody().get("token").toString();
+        String publishableId = db.sql("SELECT id FROM api_keys WHERE site_id = :site AND kind = 'publishable'")
+                .bind("site", site.site().id()).map(r -> r.get("id", String.class)).one().block();
+        web.post().uri("/v1/api_keys/" + publishableId + "/revoke").headers(h -> h.setBearerAuth(secret)).exchange()
+                .expectStatus().isOk();
+        expectUnauthorized(token);
+        // the support session was created with the secret key, which still works
+        expectOk(support);
     }
 
     @Test

@@ -62,7 +62,8 @@ class ApiKeyController {
     @PostMapping("/{id}/revoke")
     @ApiResponse(responseCode = "200", description = "The key, revoked")
     @Operation(operationId = "revokeApiKey", summary = "Revoke a key", description = "It stops working within the authentication cache window "
-            + "(30 s by default). Revoking a revoked key changes nothing.")
+            + "(30 s by default), and so do the customer sessions created with it (logins with a publishable key, "
+            + "support sessions with a secret key). Revoking a revoked key changes nothing.")
     Mono<ApiKeyResponse> revoke(@PathVariable("id") String id, ServerWebExchange exchange) {
         return caller(exchange).flatMap(caller -> apiKeys.revoke(caller, id)).map(ApiKeyResponse::of);
     }

@@ -1,6 +1,11 @@
 package io.masthead.gateway.auth.model;
 
+import io.masthead.platform.id.Ids;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a publishable key and a customer token may call, decided at the gateway before anything is forwarded (the
@@ -16,7 +21,35 @@ public final class CallerAccess {
         ALLOW, FORBIDDEN, NOT_FOUND
     }
 
+    /** The id prefixes of addresses and subscriptions (customer-service, subscription-service). */
+    static final String ADDRESS_PREFIX = "adr";
+    static final String SUBSCRIPTION_PREFIX = "sub";
+
     private CallerAccess() {
+    }
+
+    /**
+     * The path's segments decoded as the services' dispatchers decode them (so {@code %65xport} is {@code export});
+     * empty, and so refused, when a segment is not decodable, decodes to a {@code /}, or carries matrix parameters
+     * ({@code ;}), which the services' matching would drop.
+     */
+    static Optional<String[]> decodedSegments(String rawPath) {
+        String[] raw = rawPath.split("/", -1);
+        String[] decoded = new String[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i].indexOf(';') >= 0) {
+                return Optional.empty();
+            }
+            try {
+                decoded[i] = URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                return Optional.empty();
+            }
+            if (decoded[i].indexOf('/') >= 0 || decoded[i].indexOf(';') >= 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(decoded);
     }
 
     /** A publishable key: {@code POST /v1/auth/login} only. */
@@ -30,9 +63,13 @@ public final class CallerAccess {
      * @param query the request's query parameters (first values)
      */
     public static Decision forCustomer(String method, String path, Map<String, String> query, String customerId) {
-        String[] s = path.split("/", -1);
+        Optional<String[]> segments = decodedSegments(path);
+        if (segments.isEmpty()) {
+            return Decision.FORBIDDEN;
+        }
+        String[] s = segments.get();
         // s[0] is "" (the path starts with '/'), s[1] is "v1"
-        if (s.length < 3 || !s[1].equals("v1") || java.util.Arrays.stream(s).skip(1).anyMatch(String::isEmpty)) {
+        if (s.length < 3 || !s[1].equals("v1") || Arrays.stream(s).skip(1).anyMatch(String::isEmpty)) {
             return Decision.FORBIDDEN;
         }
         String resource = s[2];
@@ -54,7 +91,7 @@ public final class CallerAccess {
                 return id.equals(customerId) ? Decision.ALLOW : Decision.NOT_FOUND;
             }
             case "addresses" -> {
-                return depth == 2 && method.equals("GET") && !s[3].equals("export") ? Decision.ALLOW
+                return depth == 2 && method.equals("GET") && Ids.looksLike(ADDRESS_PREFIX, s[3]) ? Decision.ALLOW
                         : Decision.FORBIDDEN;
             }
             case "subscriptions" -> {
@@ -63,9 +100,8 @@ public final class CallerAccess {
                     return method.equals("GET") && customerId.equals(query.get("customer")) ? Decision.ALLOW
                             : Decision.FORBIDDEN;
                 }
-                String id = s[3];
-                if (id.equals("search") || id.equals("export") || id.equals("stats")) {
-                    return Decision.FORBIDDEN;
+                if (!Ids.looksLike(SUBSCRIPTION_PREFIX, s[3])) {
+                    return Decision.FORBIDDEN; // search, export, stats and anything else that is not one subscription
                 }
                 if (depth == 2) {
                     return method.equals("GET") ? Decision.ALLOW : Decision.FORBIDDEN;

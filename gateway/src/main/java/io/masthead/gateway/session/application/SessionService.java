@@ -2,6 +2,7 @@ package io.masthead.gateway.session.application;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.masthead.gateway.apikey.model.ApiKeyRevoked;
 import io.masthead.gateway.apikey.model.AuthenticatedKey;
 import io.masthead.gateway.apikey.model.SecretKey;
 import io.masthead.gateway.session.infrastructure.CustomerServiceClient;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 
@@ -95,6 +97,9 @@ public class SessionService {
     /**
      * Logs a customer in with the site's publishable key: a session when the email and password are a customer's,
      * else 401; 429 once the email or the client address has too many recent failures.
+     *
+     * @param clientAddress the rate-limit subject of the client's address ({@code ClientAddress}); null when the peer
+     *     has no address, which is refused (400)
      */
     public Mono<Issued> login(AuthenticatedKey key, String email, String password, String clientAddress) {
         return Mono.defer(() -> {
@@ -104,9 +109,15 @@ public class SessionService {
             v.maxLength("email", email, 254);
             v.maxLength("password", password, 1024);
             v.throwIfAny();
+            if (clientAddress == null) {
+                // one shared bucket for every peer without an address would let one client lock them all out
+                return Mono.error(new ProblemException(HttpStatus.BAD_REQUEST, "client-address-unknown",
+                        "Client address unknown", "The client's address is unknown, so failed logins cannot be "
+                                + "limited; log in over a connection with a known peer address", List.of()));
+            }
             Instant wall = clock.instant();
             String customerSubject = SecretKey.hashOf(email.strip().toLowerCase(Locale.ROOT));
-            String ipSubject = SecretKey.hashOf(clientAddress == null ? "unknown" : clientAddress);
+            String ipSubject = SecretKey.hashOf(clientAddress);
             return attempts.record(key.siteId(), LoginAttemptRepository.SCOPE_CUSTOMER, customerSubject, wall)
                     .zipWith(attempts.record(key.siteId(), LoginAttemptRepository.SCOPE_IP, ipSubject, wall))
                     .flatMap(ids -> {
@@ -186,6 +197,46 @@ public class SessionService {
         return sessions.revoke(session.siteId(), session.id(), Timestamps.now(clock))
                 .doOnNext(revoked -> cache.synchronous().asMap().values().removeIf(s -> s.id().equals(revoked.id())))
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session", session.id())));
+    }
+
+    /**
+     * Revokes every session of a customer of the caller's site (secret key only): support ending a customer's logins.
+     * A well-formed id of a customer without sessions revokes nothing; anything else is 404.
+     */
+    public Mono<Void> revokeAllOf(Caller caller, AuthenticatedKey key, String customerId) {
+        return Mono.defer(() -> {
+            if (!caller.isAdmin() || key == null || !key.secret()) {
+                return Mono.error(ProblemException.forbidden("Only a secret API key can revoke customer sessions"));
+            }
+            if (!Ids.looksLike("cus", customerId)) {
+                return Mono.error(ProblemException.notFound("customer", customerId));
+            }
+            return revokeCustomer(caller.siteId(), customerId, "revoked by a secret key");
+        });
+    }
+
+    /**
+     * Revokes every session of a customer, e.g. after its password was set or reset: the tokens stop working at once
+     * through this instance (through others within the authentication cache window).
+     */
+    public Mono<Void> revokeCustomer(String siteId, String customerId, String reason) {
+        return sessions.revokeAllOf(siteId, customerId, Timestamps.now(clock))
+                .doOnNext(n -> {
+                    cache.synchronous().asMap().values()
+                            .removeIf(s -> s.siteId().equals(siteId) && s.customerId().equals(customerId));
+                    log.info("{} session(s) of {} of {} revoked ({})", n, customerId, siteId, reason);
+                })
+                .then();
+    }
+
+    /** Revokes the sessions created with a revoked API key (logins with a publishable key, support sessions). */
+    @EventListener
+    public void on(ApiKeyRevoked revoked) {
+        cache.synchronous().asMap().values().removeIf(s -> revoked.keyId().equals(s.apiKeyId()));
+        // the lookup already refuses sessions of a revoked key; this records their end
+        sessions.revokeAllOfKey(revoked.keyId(), Timestamps.now(clock))
+                .subscribe(n -> log.info("{} session(s) created with {} revoked with it", n, revoked.keyId()),
+                        e -> log.warn("Sessions created with {} not marked revoked: {}", revoked.keyId(), e.toString()));
     }
 
     /** The session of this token if it is active now (not revoked, not expired in the site's time), else empty. */

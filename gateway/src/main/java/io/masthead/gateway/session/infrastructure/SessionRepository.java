@@ -32,9 +32,35 @@ public class SessionRepository {
                 .then();
     }
 
+    /**
+     * The session of this token hash; empty when there is none, or when the API key it was created with (the
+     * publishable key of a login, the secret key of a support session) has been revoked: revoking a key ends its
+     * sessions.
+     */
     public Mono<CustomerSession> findByHash(String hash) {
-        return db.sql("SELECT " + COLUMNS + " FROM customer_sessions WHERE hash = :hash")
+        return db.sql("SELECT " + prefixed("s") + " FROM customer_sessions s JOIN api_keys k ON k.id = s.api_key_id "
+                        + "WHERE s.hash = :hash AND k.revoked_at IS NULL")
                 .bind("hash", hash).map(SessionRepository::toSession).one();
+    }
+
+    /** Revokes every active session of a customer; answers how many. */
+    public Mono<Long> revokeAllOf(String siteId, String customerId, Instant now) {
+        return db.sql("UPDATE customer_sessions SET revoked_at = :now "
+                        + "WHERE site_id = :site AND customer_id = :customer AND revoked_at IS NULL")
+                .bind("now", utc(now)).bind("site", siteId).bind("customer", customerId)
+                .fetch().rowsUpdated();
+    }
+
+    /** Revokes every active session created with an API key (the key was revoked); answers how many. */
+    public Mono<Long> revokeAllOfKey(String apiKeyId, Instant now) {
+        return db.sql("UPDATE customer_sessions SET revoked_at = :now WHERE api_key_id = :key AND revoked_at IS NULL")
+                .bind("now", utc(now)).bind("key", apiKeyId)
+                .fetch().rowsUpdated();
+    }
+
+    private static String prefixed(String alias) {
+        return java.util.Arrays.stream(COLUMNS.split(", ")).map(c -> alias + "." + c)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Revokes a session (keeping the first revocation time); empty when there is no such session. */

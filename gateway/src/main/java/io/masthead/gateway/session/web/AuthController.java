@@ -2,6 +2,7 @@ package io.masthead.gateway.session.web;
 
 import io.masthead.gateway.apikey.model.AuthenticatedKey;
 import io.masthead.gateway.session.application.SessionService;
+import io.masthead.gateway.session.model.ClientAddress;
 import io.masthead.platform.openapi.ApiContract;
 import io.masthead.platform.web.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -50,6 +51,8 @@ class AuthController {
                     + "logout. Failed logins are limited per email and per client address (429 with `Retry-After`).",
             security = @SecurityRequirement(name = ApiContract.PUBLISHABLE_KEY_SCHEME))
     @ApiResponse(responseCode = "201", description = "The session, with its token")
+    @ApiResponse(responseCode = "400", description = "The client's address is unknown (a peer without an address "
+            + "is refused, not pooled into one shared rate limit)")
     @ApiResponse(responseCode = "401", description = "The email or password is wrong (or the key is not valid)")
     @ApiResponse(responseCode = "429", description = "Too many failed logins for this email or from this address: "
             + "`Retry-After` says when to try again")
@@ -81,9 +84,12 @@ class AuthController {
                 .then();
     }
 
-    /** The client's address: the connection's peer (behind a proxy, set {@code server.forward-headers-strategy}). */
+    /**
+     * The rate-limit subject of the client's address ({@link ClientAddress}: IPv6 by /64): the connection's peer
+     * (behind a proxy, set {@code server.forward-headers-strategy}); null when the peer has no address.
+     */
     private static String clientAddress(ServerWebExchange exchange) {
         InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+        return ClientAddress.bucketOf(remote == null ? null : remote.getAddress()).orElse(null);
     }
 }

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -31,6 +32,20 @@ class SessionController {
 
     SessionController(SessionService sessions) {
         this.sessions = sessions;
+    }
+
+    @DeleteMapping("/v1/customers/{id}/sessions")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "revokeCustomerSessions", summary = "Revoke all of a customer's sessions",
+            description = "Secret key only: every token of the customer (logins and support sessions) stops working "
+                    + "at once (through another gateway instance within the authentication cache window, 30 s by "
+                    + "default). A customer without sessions: 204 as well. Setting or resetting the customer's "
+                    + "password through the gateway does the same.")
+    @ApiResponse(responseCode = "204", description = "The customer's sessions are revoked")
+    Mono<Void> revokeAll(@PathVariable("id") String id, ServerWebExchange exchange) {
+        return CallerContext.of(exchange)
+                .switchIfEmpty(Mono.error(() -> new AuthenticationCredentialsNotFoundException("no caller")))
+                .flatMap((Caller caller) -> sessions.revokeAllOf(caller, Presented.key(exchange).orElse(null), id));
     }
 
     @PostMapping("/v1/customers/{id}/sessions")

@@ -12,6 +12,8 @@ class CallerAccessTest {
 
     private static final String ME = "cus_01jt3z8x9k2m4n6p8q0r2s4t6v";
     private static final String OTHER = "cus_01jt3z8x9k2m4n6p8q0r2s4t6w";
+    private static final String SUB = "sub_01jt3z8x9k2m4n6p8q0r2s4t6v";
+    private static final String ADR = "adr_01jt3z8x9k2m4n6p8q0r2s4t6v";
 
     private static CallerAccess.Decision customer(String method, String path) {
         return CallerAccess.forCustomer(method, path, Map.of(), ME);
@@ -32,7 +34,7 @@ class CallerAccessTest {
         assertThat(customer("PATCH", "/v1/customers/" + ME)).isEqualTo(ALLOW);
         assertThat(customer("GET", "/v1/customers/" + ME + "/addresses")).isEqualTo(ALLOW);
         assertThat(customer("GET", "/v1/customers/" + ME + "/entitlements")).isEqualTo(ALLOW);
-        assertThat(customer("GET", "/v1/addresses/adr_01jt3z8x9k2m4n6p8q0r2s4t6v")).isEqualTo(ALLOW);
+        assertThat(customer("GET", "/v1/addresses/" + ADR)).isEqualTo(ALLOW);
         // another customer: as if it did not exist
         assertThat(customer("GET", "/v1/customers/" + OTHER)).isEqualTo(NOT_FOUND);
         assertThat(customer("GET", "/v1/customers/" + OTHER + "/addresses")).isEqualTo(NOT_FOUND);
@@ -41,16 +43,16 @@ class CallerAccessTest {
 
     @Test
     void aCustomerReadsAndPausesItsSubscriptionsAndListsOnlyItsOwn() {
-        assertThat(customer("GET", "/v1/subscriptions/sub_1")).isEqualTo(ALLOW);
-        assertThat(customer("POST", "/v1/subscriptions/sub_1/pause")).isEqualTo(ALLOW);
-        assertThat(customer("POST", "/v1/subscriptions/sub_1/resume")).isEqualTo(ALLOW);
-        assertThat(customer("GET", "/v1/subscriptions/sub_1/pauses")).isEqualTo(ALLOW);
+        assertThat(customer("GET", "/v1/subscriptions/" + SUB + "")).isEqualTo(ALLOW);
+        assertThat(customer("POST", "/v1/subscriptions/" + SUB + "/pause")).isEqualTo(ALLOW);
+        assertThat(customer("POST", "/v1/subscriptions/" + SUB + "/resume")).isEqualTo(ALLOW);
+        assertThat(customer("GET", "/v1/subscriptions/" + SUB + "/pauses")).isEqualTo(ALLOW);
         assertThat(CallerAccess.forCustomer("GET", "/v1/subscriptions", Map.of("customer", ME), ME)).isEqualTo(ALLOW);
         assertThat(CallerAccess.forCustomer("GET", "/v1/subscriptions", Map.of("customer", OTHER), ME))
                 .isEqualTo(FORBIDDEN);
         assertThat(customer("GET", "/v1/subscriptions")).isEqualTo(FORBIDDEN);
-        assertThat(customer("POST", "/v1/subscriptions/sub_1/cancel")).isEqualTo(FORBIDDEN);
-        assertThat(customer("PATCH", "/v1/subscriptions/sub_1")).isEqualTo(FORBIDDEN);
+        assertThat(customer("POST", "/v1/subscriptions/" + SUB + "/cancel")).isEqualTo(FORBIDDEN);
+        assertThat(customer("PATCH", "/v1/subscriptions/" + SUB + "")).isEqualTo(FORBIDDEN);
         assertThat(customer("POST", "/v1/subscriptions")).isEqualTo(FORBIDDEN);
         assertThat(customer("GET", "/v1/subscriptions/export")).isEqualTo(FORBIDDEN);
         assertThat(customer("GET", "/v1/subscriptions/search")).isEqualTo(FORBIDDEN);
@@ -72,5 +74,33 @@ class CallerAccessTest {
             assertThat(customer(call[0], call[1])).as("%s %s", call[0], call[1]).isEqualTo(FORBIDDEN);
         }
         assertThat(customer("POST", "/v1/auth/logout")).isEqualTo(ALLOW);
+    }
+
+    @Test
+    void encodedSpellingsAreDecodedBeforeTheyAreMatched() {
+        for (String[] call : new String[][] {{"GET", "/v1/customers/%65xport"}, {"GET", "/v1/customers/%73earch"},
+            {"GET", "/v1/addresses/%65xport"}, {"GET", "/v1/subscriptions/%73earch"},
+            {"GET", "/v1/subscriptions/%65xport"}, {"GET", "/v1/subscriptions/st%61ts"},
+            {"POST", "/v1/customers/" + ME + "/%70assword"}, {"POST", "/v1/customers/" + ME + "/%73essions"},
+            {"GET", "/v1/%77ebhook_endpoints"}, {"GET", "/v1/customers%2F" + ME}, {"GET", "/v1/customers/%2F"},
+            {"GET", "/v1/customers/" + ME + "%2Faddresses"}, {"GET", "/v1/customers/%zz"},
+            {"GET", "/v1/customers/export;x=1"}, {"GET", "/v1/customers/" + ME + ";x=1"},
+            {"GET", "/v1/subscriptions/" + SUB + ";x=1/pauses"}}) {
+            assertThat(customer(call[0], call[1])).as("%s %s", call[0], call[1]).isEqualTo(FORBIDDEN);
+        }
+        // an encoded spelling of an allowed call is the same call
+        assertThat(customer("GET", "/v1/customers/" + ME.replace("c", "%63"))).isEqualTo(ALLOW);
+        assertThat(customer("GET", "/v1/customers/" + OTHER.replace("c", "%63") + "/%61ddresses")).isEqualTo(NOT_FOUND);
+        assertThat(customer("POST", "/v1/subscriptions/" + SUB + "/p%61use")).isEqualTo(ALLOW);
+    }
+
+    @Test
+    void addressAndSubscriptionIdsMustHaveTheirShape() {
+        for (String path : new String[] {"/v1/addresses/adr_1", "/v1/addresses/" + SUB, "/v1/addresses/anything",
+            "/v1/subscriptions/sub_1", "/v1/subscriptions/" + ADR, "/v1/subscriptions/anything/pauses"}) {
+            assertThat(customer("GET", path)).as(path).isEqualTo(FORBIDDEN);
+        }
+        assertThat(customer("GET", "/v1/addresses/" + ADR)).isEqualTo(ALLOW);
+        assertThat(customer("GET", "/v1/subscriptions/" + SUB + "/pauses")).isEqualTo(ALLOW);
     }
 }
