@@ -12,3 +12,12 @@ CREATE TABLE credentials (
     PRIMARY KEY (site_id, customer_id),
     FOREIGN KEY (site_id, customer_id) REFERENCES customers (site_id, id)
 );
+
+-- The normalised email by which a login finds its customer (platform Emails.normalized: surrounding blanks removed,
+-- ASCII A-Z lower-cased, nothing else), written by the service beside the email; a login compares it exactly, never
+-- with lower(), whose semantics depend on the collation. Stored emails are already stripped, so translate() is the
+-- same function for the rows that exist before this migration.
+ALTER TABLE customers ADD COLUMN email_key TEXT;
+UPDATE customers SET email_key = translate(email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+ WHERE email IS NOT NULL;
+CREATE INDEX customers_site_email_key ON customers (site_id, email_key) WHERE email_key IS NOT NULL;

@@ -90,6 +90,31 @@ class CredentialIntegrationTest {
     }
 
     @Test
+    void theLoginFindsTheCustomerByTheOneNormalisedFormOfItsEmail() {
+        String tag = UUID.randomUUID().toString();
+        String email = "Éloise-" + tag + "@Example.COM";
+        String customer = createCustomer(SITE, email);
+        post(TestTokens.admin(SITE), "/v1/customers/" + customer + "/password")
+                .bodyValue("{\"password\": \"correct horse battery\"}").exchange().expectStatus().isNoContent();
+        assertThat(db.sql("SELECT email_key FROM customers WHERE site_id = :site AND id = :id").bind("site", SITE)
+                .bind("id", customer).map(r -> r.get("email_key", String.class)).one().block())
+                .isEqualTo(io.masthead.platform.validation.Emails.normalized(email));
+        for (String spelling : new String[] {email, " Éloise-" + tag + "@example.com ", "ÉLOISE-" + tag + "@EXAMPLE.COM"}) {
+            assertThat(verify(SITE, spelling, "correct horse battery")).as(spelling).containsEntry("customer", customer);
+        }
+        // only ASCII letters fold, as the gateway's rate limit counts them
+        assertThat(verify(SITE, "éloise-" + tag + "@example.com", "correct horse battery"))
+                .containsEntry("verified", false);
+        // a changed email is found by its new form only
+        web.patch().uri("/v1/customers/" + customer).header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.admin(SITE))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"email\": \"Moved-" + tag + "@Example.com\"}")
+                .exchange().expectStatus().isOk();
+        assertThat(verify(SITE, "moved-" + tag + "@example.com", "correct horse battery"))
+                .containsEntry("customer", customer);
+        assertThat(verify(SITE, email, "correct horse battery")).containsEntry("verified", false);
+    }
+
+    @Test
     void aMigratedHashVerifiesAndIsRehashedToBcryptAtTheFirstSuccessfulLogin() {
         String email = email();
         String customer = createCustomer(SITE, email);

@@ -4,6 +4,7 @@ import static io.masthead.platform.r2dbc.Rows.timestamp;
 
 import io.masthead.customer.credential.model.HashAlgorithm;
 import io.masthead.customer.credential.model.StoredPassword;
+import io.masthead.platform.validation.Emails;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -61,14 +62,17 @@ public class CredentialRepository {
                 .one();
     }
 
-    /** The customer of the site with this email (case-insensitive), with its credential; empty if none. */
+    /**
+     * The customer of the site with this email, compared by its normalised form ({@link Emails#normalized}, as the
+     * gateway counts failed logins), with its credential; empty if none.
+     */
     public Mono<Holder> findByEmail(String siteId, String email) {
         return db.sql("""
                         SELECT c.id, k.algorithm, k.hash
                           FROM customers c
                           LEFT JOIN credentials k ON k.site_id = c.site_id AND k.customer_id = c.id
-                         WHERE c.site_id = :site AND lower(c.email) = lower(:email)""")
-                .bind("site", siteId).bind("email", email)
+                         WHERE c.site_id = :site AND c.email_key = :emailKey""")
+                .bind("site", siteId).bind("emailKey", Emails.normalized(email))
                 .map(row -> {
                     String algorithm = row.get("algorithm", String.class);
                     return new Holder(row.get("id", String.class), algorithm == null ? Optional.empty()

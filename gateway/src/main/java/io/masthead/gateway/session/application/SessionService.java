@@ -14,6 +14,7 @@ import io.masthead.gateway.session.model.SessionToken;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.security.Caller;
 import io.masthead.platform.time.Timestamps;
+import io.masthead.platform.validation.Emails;
 import io.masthead.platform.validation.Violations;
 import io.masthead.platform.web.ProblemException;
 import java.security.SecureRandom;
@@ -21,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -116,7 +116,7 @@ public class SessionService {
                                 + "limited; log in over a connection with a known peer address", List.of()));
             }
             Instant wall = clock.instant();
-            String customerSubject = SecretKey.hashOf(email.strip().toLowerCase(Locale.ROOT));
+            String customerSubject = SecretKey.hashOf(Emails.normalized(email));
             String ipSubject = SecretKey.hashOf(clientAddress);
             return attempts.record(key.siteId(), LoginAttemptRepository.SCOPE_CUSTOMER, customerSubject, wall)
                     .zipWith(attempts.record(key.siteId(), LoginAttemptRepository.SCOPE_IP, ipSubject, wall))
