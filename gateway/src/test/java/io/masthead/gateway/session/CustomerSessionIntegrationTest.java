@@ -338,10 +338,14 @@ class CustomerSessionIntegrationTest {
                 .expectStatus().isNoContent();
         expectUnauthorized(first);
         expectUnauthorized(second);
-        // a new login works; a customer without sessions is 204 too; a malformed id is 404
+        // a new login works; a customer without sessions is 204 too; an unknown customer or a malformed id is 404
         expectOk(logIn());
-        web.delete().uri("/v1/customers/" + OTHER + "/sessions").headers(h -> h.setBearerAuth(secret)).exchange()
+        web.delete().uri("/v1/customers/" + CUSTOMER + "/sessions").headers(h -> h.setBearerAuth(secret)).exchange()
                 .expectStatus().isNoContent();
+        web.delete().uri("/v1/customers/" + CUSTOMER + "/sessions").headers(h -> h.setBearerAuth(secret)).exchange()
+                .expectStatus().isNoContent();
+        web.delete().uri("/v1/customers/" + OTHER + "/sessions").headers(h -> h.setBearerAuth(secret)).exchange()
+                .expectStatus().isNotFound().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
         web.delete().uri("/v1/customers/not-an-id/sessions").headers(h -> h.setBearerAuth(secret)).exchange()
                 .expectStatus().isNotFound();
     }

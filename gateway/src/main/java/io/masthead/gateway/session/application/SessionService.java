@@ -201,7 +201,8 @@ public class SessionService {
 
     /**
      * Revokes every session of a customer of the caller's site (secret key only): support ending a customer's logins.
-     * A well-formed id of a customer without sessions revokes nothing; anything else is 404.
+     * A customer without sessions: nothing to revoke; a customer the site does not have (asked of customer-service):
+     * 404.
      */
     public Mono<Void> revokeAllOf(Caller caller, AuthenticatedKey key, String customerId) {
         return Mono.defer(() -> {
@@ -211,7 +212,10 @@ public class SessionService {
             if (!Ids.looksLike("cus", customerId)) {
                 return Mono.error(ProblemException.notFound("customer", customerId));
             }
-            return revokeCustomer(caller.siteId(), customerId, "revoked by a secret key");
+            return customers.customerExists(internalTokens.apply(Caller.admin(key.siteId(), key.livemode())),
+                            customerId)
+                    .flatMap(exists -> exists ? revokeCustomer(caller.siteId(), customerId, "revoked by a secret key")
+                            : Mono.error(ProblemException.notFound("customer", customerId)));
         });
     }
 

@@ -39,9 +39,11 @@ class SessionController {
     @Operation(operationId = "revokeCustomerSessions", summary = "Revoke all of a customer's sessions",
             description = "Secret key only: every token of the customer (logins and support sessions) stops working "
                     + "at once (through another gateway instance within the authentication cache window, 30 s by "
-                    + "default). A customer without sessions: 204 as well. Setting or resetting the customer's "
+                    + "default). A customer without sessions: 204 as well; a customer the site does not have: 404. "
+                    + "Setting or resetting the customer's "
                     + "password through the gateway does the same.")
     @ApiResponse(responseCode = "204", description = "The customer's sessions are revoked")
+    @ApiResponse(responseCode = "503", description = "The customer cannot be checked right now")
     Mono<Void> revokeAll(@PathVariable("id") String id, ServerWebExchange exchange) {
         return CallerContext.of(exchange)
                 .switchIfEmpty(Mono.error(() -> new AuthenticationCredentialsNotFoundException("no caller")))
