@@ -399,8 +399,9 @@ class CustomerApiIntegrationTest {
         String token = "Bearer " + TestTokens.customer(SITE, me);
         web.get().uri("/v1/customers/" + me).header(HttpHeaders.AUTHORIZATION, token).exchange()
                 .expectStatus().isOk();
+        // another customer of the site is as unknown as a customer that does not exist
         web.get().uri("/v1/customers/" + other).header(HttpHeaders.AUTHORIZATION, token).exchange()
-                .expectStatus().isForbidden()
+                .expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
         web.get().uri("/v1/customers").header(HttpHeaders.AUTHORIZATION, token).exchange()
                 .expectStatus().isForbidden();

@@ -36,8 +36,9 @@ import org.springframework.http.HttpStatus;
  * services only state what is theirs (success status, summary, operationId, examples, service-specific
  * conflicts):
  * <ul>
- * <li>the bearer security scheme (a site's secret API key or a customer token, {@code Authorization: Bearer}),
- * on every operation;</li>
+ * <li>the security schemes, all {@code Authorization: Bearer}: the secret API key on every operation that names
+ * none itself, the publishable key and the customer token where an operation lists them
+ * ({@code @Operation(security = ...)});</li>
  * <li>the RFC 9457 {@code Problem} schema (with its {@code errors} array) and the problem responses each kind of
  * operation can really get: 401, 403 always; 400 with a body or parameters; 404 with a path id; 413 and 422 with a
  * body; 422 with query parameters (pagination); 409 and 422 for an {@code Idempotency-Key} on POST;</li>
@@ -50,10 +51,17 @@ import org.springframework.http.HttpStatus;
  */
 public class ApiContract implements GlobalOpenApiCustomizer {
 
-    public static final String SECURITY_SCHEME = "bearer";
+    /** A site's secret API key: the site's admin. The default of every operation that names no other. */
+    public static final String SECURITY_SCHEME = "secretKey";
+    /** A site's publishable key, safe in a web page: it only logs customers in. */
+    public static final String PUBLISHABLE_KEY_SCHEME = "publishableKey";
+    /** A customer session token: one end customer, on the operations that say so. */
+    public static final String CUSTOMER_TOKEN_SCHEME = "customerToken";
     public static final String PROBLEM = "Problem";
     public static final String PROBLEM_ERROR = "ProblemFieldError";
     public static final String IDEMPOTENCY_KEY = "IdempotencyKey";
+    /** The extension by which an operation says it ignores {@code Idempotency-Key} (value {@code ignored}). */
+    public static final String IGNORED_KEY_EXTENSION = "x-idempotency-key";
     private static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
 
     private static final String IN_PROGRESS = "A request with this " + IdempotencyFilter.HEADER
@@ -75,8 +83,8 @@ public class ApiContract implements GlobalOpenApiCustomizer {
         api.setComponents(components);
         components.addSecuritySchemes(SECURITY_SCHEME, new SecurityScheme().type(SecurityScheme.Type.HTTP)
                 .scheme("bearer")
-                .description("The site's secret API key (`sk_test_...` or `sk_live_...`) or a customer's session "
-                        + "token, sent as `Authorization: Bearer <key>`. Requests without a valid one get 401."));
+                .description("The site's secret API key (`sk_test_...` or `sk_live_...`), sent as "
+                        + "`Authorization: Bearer <key>`: the site's admin. Requests without a valid one get 401."));
         components.addSchemas(PROBLEM_ERROR, problemErrorSchema());
         components.addSchemas(PROBLEM, problemSchema());
         boolean[] idempotencyUsed = {false};
@@ -90,7 +98,46 @@ public class ApiContract implements GlobalOpenApiCustomizer {
         if (idempotencyUsed[0]) {
             components.addParameters(IDEMPOTENCY_KEY, idempotencyKeyParameter());
         }
+        // the other schemes only where an operation names them (an unused component is a lint warning)
+        if (usesScheme(api, PUBLISHABLE_KEY_SCHEME)) {
+            components.addSecuritySchemes(PUBLISHABLE_KEY_SCHEME, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                    .scheme("bearer")
+                    .description("A publishable key of the site (`pk_test_...` or `pk_live_...`), safe in a web page, "
+                            + "sent as `Authorization: Bearer <key>`. It only logs customers in (`POST /v1/auth/login`); "
+                            + "every other operation answers 403 to it."));
+        }
+        if (usesScheme(api, CUSTOMER_TOKEN_SCHEME)) {
+            components.addSecuritySchemes(CUSTOMER_TOKEN_SCHEME, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                    .scheme("bearer")
+                    .description("A customer session token (`cst_test_...` or `cst_live_...`, from `POST /v1/auth/login` "
+                            + "or `POST /v1/customers/{id}/sessions`), sent as `Authorization: Bearer <token>`: one end "
+                            + "customer, on its own objects only (another customer's are 404). Expired or revoked: 401; "
+                            + "an operation that does not list it: 403."));
+        }
         sortComponents(components);
+    }
+
+    /**
+     * Whether the operation drops {@code Idempotency-Key} (declared with
+     * {@code @Extension(properties = @ExtensionProperty(name = "x-idempotency-key", value = "ignored"))}, e.g. where
+     * the body is a password whose fingerprint must not be stored); the marker is removed from the document.
+     */
+    static boolean ignoresIdempotencyKey(Operation operation) {
+        if (operation.getExtensions() == null || !"ignored".equals(operation.getExtensions().get(IGNORED_KEY_EXTENSION))) {
+            return false;
+        }
+        operation.getExtensions().remove(IGNORED_KEY_EXTENSION);
+        if (operation.getExtensions().isEmpty()) {
+            operation.setExtensions(null);
+        }
+        return true;
+    }
+
+    private static boolean usesScheme(OpenAPI api, String scheme) {
+        return api.getPaths() != null && api.getPaths().values().stream()
+                .flatMap(item -> item.readOperations().stream())
+                .anyMatch(operation -> operation.getSecurity() != null
+                        && operation.getSecurity().stream().anyMatch(requirement -> requirement.containsKey(scheme)));
     }
 
     /** Adds the contract to one operation; answers whether it accepts {@code Idempotency-Key}. */
@@ -100,7 +147,7 @@ public class ApiContract implements GlobalOpenApiCustomizer {
         }
         describePagination(operation);
         boolean post = method == PathItem.HttpMethod.POST;
-        boolean keyed = post && idempotency;
+        boolean keyed = post && idempotency && !ignoresIdempotencyKey(operation);
         boolean body = operation.getRequestBody() != null;
         boolean queried = operation.getParameters() != null
                 && operation.getParameters().stream().anyMatch(p -> "query".equals(p.getIn()));

@@ -51,6 +51,14 @@ public record Caller(String siteId, Role role, String customerId, boolean livemo
         return this;
     }
 
+    /**
+     * Whether this caller may see and act on what belongs to customer {@code customerId}: the site's admin, or that
+     * customer itself. A service answers 404 to a customer asking for another's objects, as if they did not exist.
+     */
+    public boolean mayActFor(String customerId) {
+        return isAdmin() || (customerId != null && customerId.equals(this.customerId));
+    }
+
     /** Refuses (403) anyone but the site's admin and the customer {@code customerId} itself. */
     public Caller requireAdminOr(String customerId) {
         if (!isAdmin() && !Objects.equals(this.customerId, customerId)) {

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,38 @@ class ApiContractTest {
         assertThat(operation.getResponses()).containsOnlyKeys("201", "400", "401", "403", "404", "406");
         assertThat(operation.getResponses().get("201").getHeaders()).isNullOrEmpty();
         assertThat(api.getComponents().getParameters()).isNullOrEmpty();
+    }
+
+    @Test
+    void anOperationThatListsACustomerTokenKeepsItsSecurityAndOnlyTheSchemesInUseAreDeclared() {
+        Operation operation = sampleOperation(false, false).security(List.of(
+                new SecurityRequirement().addList(ApiContract.SECURITY_SCHEME),
+                new SecurityRequirement().addList(ApiContract.CUSTOMER_TOKEN_SCHEME)));
+        OpenAPI api = document("/v1/things/{id}", PathItem.HttpMethod.GET, operation);
+
+        new ApiContract(true).customise(api);
+
+        assertThat(api.getPaths().get("/v1/things/{id}").getGet().getSecurity()).hasSize(2);
+        assertThat(api.getComponents().getSecuritySchemes())
+                .containsOnlyKeys(ApiContract.SECURITY_SCHEME, ApiContract.CUSTOMER_TOKEN_SCHEME);
+        assertThat(api.getComponents().getSecuritySchemes().get(ApiContract.CUSTOMER_TOKEN_SCHEME).getScheme())
+                .isEqualTo("bearer");
+    }
+
+    @Test
+    void aPostThatIgnoresIdempotencyKeysDocumentsNoneAndLosesItsMarker() {
+        Operation operation = sampleOperation(true, false);
+        operation.addExtension(ApiContract.IGNORED_KEY_EXTENSION, "ignored");
+        OpenAPI api = document("/v1/things/{id}/password", PathItem.HttpMethod.POST, operation);
+
+        new ApiContract(true).customise(api);
+
+        Operation documented = api.getPaths().get("/v1/things/{id}/password").getPost();
+        assertThat(documented.getExtensions()).isNull();
+        assertThat(documented.getParameters()).noneSatisfy(p -> assertThat(p.getName()).isEqualTo("Idempotency-Key"));
+        assertThat(documented.getResponses()).doesNotContainKey("409");
+        assertThat(documented.getResponses().toString()).doesNotContain("idempotency-key")
+                .contains("invalid-request");
     }
 
     /** An operation as springdoc builds it from a controller method: a success response, maybe a body. */

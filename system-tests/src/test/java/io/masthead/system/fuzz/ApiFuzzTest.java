@@ -98,8 +98,21 @@ class ApiFuzzTest {
         Map<String, List<String>> ownUnlisted = new ObjectsOfASite(own.secretKey()).create(receiverUrl);
         Map<String, List<String>> foreignIds = idsOfEveryCollection(other.secretKey(), foreignUnlisted);
         Map<String, List<String>> ownIds = idsOfEveryCollection(own.secretKey(), ownUnlisted);
+        // the credentials of customers acting for themselves: a publishable key, a customer token
+        Map<String, String> admin = Map.of("Authorization", "Bearer " + own.secretKey(), "Content-Type",
+                "application/json");
+        String publishable = ApiCatalogue.JSON.readTree(http.send("POST", "/v1/api_keys", admin,
+                "{\"type\": \"publishable\"}".getBytes(StandardCharsets.UTF_8)).body()).path("secret").asString();
+        String customer = ownIds.entrySet().stream().filter(e -> e.getKey().endsWith("/customers"))
+                .flatMap(e -> e.getValue().stream()).findFirst().orElseThrow();
+        String customerToken = ApiCatalogue.JSON.readTree(http.send("POST", "/v1/customers/" + customer + "/sessions",
+                admin, null).body()).path("token").asString();
+        assertThat(publishable).startsWith("pk_test_");
+        assertThat(customerToken).startsWith("cst_test_");
+        Set<String> protectedIds = new HashSet<>(keysInUse(own.secretKey()));
+        protectedIds.add(customer);
         fixture = new Fixture(own.id(), own.secretKey(), other.id(), other.secretKey(), ownIds, foreignIds,
-                keysInUse(own.secretKey()), receiverUrl);
+                protectedIds, receiverUrl, publishable, customerToken);
         factory = new RequestFactory(catalogue, fixture);
         state = new PlatformState(platform.databases(), Engines.shared().kafka().bootstrapServers());
     }
@@ -138,7 +151,9 @@ class ApiFuzzTest {
                 "POST /v1/subscriptions/{id}/resume", "GET /v1/subscriptions/{id}/pauses",
                 "GET /v1/subscriptions/stats", "POST /v1/bulk_cancellations",
                 "GET /v1/bulk_cancellations/{id}", "GET /v1/test_clock", "POST /v1/test_clock/advance",
-                "GET /v1/customers/{id}/entitlements", "GET /v1/entitlement_settings", "PUT /v1/entitlement_settings");
+                "GET /v1/customers/{id}/entitlements", "GET /v1/entitlement_settings", "PUT /v1/entitlement_settings",
+                "POST /v1/customers/{id}/password", "POST /v1/customers/{id}/sessions", "POST /v1/auth/login",
+                "POST /v1/auth/logout", "DELETE /v1/customers/{id}/sessions");
         for (Operation op : catalogue.operations()) {
             if (op.collection() != null) {
                 assertThat(fixture.foreignIn(op.collection())).as("the other site has objects for " + op.key())

@@ -14,7 +14,19 @@ import java.util.Set;
  */
 record Fixture(String ownSiteId, String ownKey, String foreignSiteId, String foreignKey,
                Map<String, List<String>> own, Map<String, List<String>> foreign, Set<String> protectedIds,
-               String receiverUrl) {
+               String receiverUrl, String ownPublishableKey, String ownCustomerToken) {
+
+    /**
+     * The credential a well-formed request of {@code op} carries: the fuzz site's publishable key for login, a
+     * customer token of one of its customers for logout, its secret key for everything else.
+     */
+    String keyFor(ApiCatalogue.Operation op) {
+        return switch (op.key()) {
+            case "POST /v1/auth/login" -> ownPublishableKey;
+            case "POST /v1/auth/logout" -> ownCustomerToken;
+            default -> ownKey;
+        };
+    }
 
     List<String> ownIn(String collection) {
         return own.getOrDefault(collection, List.of());

@@ -105,7 +105,7 @@ final class RequestFactory {
                 headers.put("Authorization", auth);
             }
         } else {
-            headers.put("Authorization", "Bearer " + fixture.ownKey());
+            headers.put("Authorization", "Bearer " + fixture.keyFor(op));
         }
 
         // body
@@ -163,7 +163,7 @@ final class RequestFactory {
             path = path.replace("{" + p.name() + "}", id);
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Authorization", "Bearer " + fixture.ownKey());
+        headers.put("Authorization", "Bearer " + fixture.keyFor(op));
         byte[] body = null;
         if (op.bodySchema() != null) {
             headers.put("Content-Type", "application/json");

@@ -92,13 +92,16 @@ public class AddressService {
     }
 
     public Mono<Address> get(Caller caller, String id) {
+        // an end customer sees its own addresses only: another's is 404, as if unknown
         return addresses.find(caller.siteId(), id)
-                .doOnNext(address -> caller.requireAdminOr(address.customerId()))
+                .filter(address -> caller.mayActFor(address.customerId()))
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("address", id)));
     }
 
     public Mono<ListResponse<Address>> listOfCustomer(Caller caller, String customerId, PageRequest page) {
-        caller.requireAdminOr(customerId);
+        if (!caller.mayActFor(customerId)) {
+            return Mono.error(ProblemException.notFound("customer", customerId));
+        }
         return requireCustomer(caller, customerId)
                 .thenMany(addresses.listOfCustomer(caller.siteId(), customerId, page)).collectList()
                 .map(rows -> ListResponse.of(rows, page, Address::id));

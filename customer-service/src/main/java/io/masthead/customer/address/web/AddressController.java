@@ -11,7 +11,9 @@ import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.Patch;
 import io.masthead.platform.web.ProblemException;
+import io.masthead.platform.openapi.ApiContract;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -126,7 +128,10 @@ class AddressController {
 
     @GetMapping("/v1/customers/{customerId}/addresses")
     @Operation(operationId = "listCustomerAddresses", summary = "List a customer's addresses",
-            description = "Newest first; cursor pagination.")
+            description = "Newest first; cursor pagination. With a customer token: only the token's own customer "
+                    + "(any other id is 404).",
+            security = {@SecurityRequirement(name = ApiContract.SECURITY_SCHEME),
+                @SecurityRequirement(name = ApiContract.CUSTOMER_TOKEN_SCHEME)})
     @ApiResponse(responseCode = "200", description = "A page of the customer's addresses")
     Mono<ListResponse<AddressResource>> list(Caller caller, @PathVariable String customerId,
             @RequestParam(required = false) String limit,
@@ -137,7 +142,10 @@ class AddressController {
     }
 
     @GetMapping("/v1/addresses/{id}")
-    @Operation(operationId = "retrieveAddress", summary = "Retrieve an address")
+    @Operation(operationId = "retrieveAddress", summary = "Retrieve an address",
+            description = "With a customer token: only the token's own customer's addresses (any other is 404).",
+            security = {@SecurityRequirement(name = ApiContract.SECURITY_SCHEME),
+                @SecurityRequirement(name = ApiContract.CUSTOMER_TOKEN_SCHEME)})
     @ApiResponse(responseCode = "200", description = "The address")
     Mono<AddressResource> get(Caller caller, @PathVariable String id) {
         return knownId(Address.ID_PREFIX, "address", id).then(Mono.defer(() -> service.get(caller, id))).map(AddressResource::of);

@@ -47,6 +47,13 @@ public class CustomerService {
         this.siteTime = siteTime;
     }
 
+    /**
+     * What an end customer may change of its own profile: its name and contact details, not what the publisher
+     * keeps (old_provider_id, organization, metadata) nor its email, which is how it logs in.
+     */
+    public static final java.util.Set<String> SELF_SERVICE_FIELDS = java.util.Set.of("first_name", "last_name",
+            "phone", "title", "salutation", "display_name");
+
     public Mono<Customer> create(Caller caller, CustomerProfile profile) {
         return Mono.defer(() -> {
             caller.requireAdmin();
@@ -63,8 +70,14 @@ public class CustomerService {
         });
     }
 
+    /**
+     * Changes a customer's profile. An end customer may change only its own, and only {@link #SELF_SERVICE_FIELDS}
+     * (the web layer refuses the others); another customer's id is 404.
+     */
     public Mono<Customer> update(Caller caller, String id, UnaryOperator<CustomerProfile> change) {
-        caller.requireAdmin();
+        if (!caller.mayActFor(id)) {
+            return Mono.error(ProblemException.notFound("customer", id));
+        }
         Mono<Customer> work = customers.findForUpdate(caller.siteId(), id)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("customer", id)))
                 .flatMap(before -> siteTime.now(caller).flatMap(now -> {
@@ -85,8 +98,11 @@ public class CustomerService {
         return transaction.transactional(work).onErrorMap(Constraints::translate);
     }
 
+    /** A customer of the site; an end customer gets only itself (another customer's id is 404, as if unknown). */
     public Mono<Customer> get(Caller caller, String id) {
-        caller.requireAdminOr(id);
+        if (!caller.mayActFor(id)) {
+            return Mono.error(ProblemException.notFound("customer", id));
+        }
         return customers.find(caller.siteId(), id)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("customer", id)));
     }

@@ -7,6 +7,7 @@ import io.masthead.customer.customer.model.Customer;
 import io.masthead.customer.customer.model.CustomerProfile;
 import io.masthead.platform.outbox.AggregateLock;
 import io.masthead.platform.r2dbc.Rows;
+import io.masthead.platform.validation.Emails;
 import io.masthead.platform.web.PageRequest;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -31,12 +32,13 @@ public class CustomerRepository {
     public Mono<Void> insert(Customer c) {
         CustomerProfile p = c.profile();
         return db.sql("""
-                        INSERT INTO customers (id, site_id, old_provider_id, email, first_name, last_name, phone, title,
-                            salutation, display_name, organization_id, metadata, created_at, updated_at)
-                        VALUES (:id, :site, :oldProviderId, :email, :firstName, :lastName, :phone, :title,
+                        INSERT INTO customers (id, site_id, old_provider_id, email, email_key, first_name, last_name,
+                            phone, title, salutation, display_name, organization_id, metadata, created_at, updated_at)
+                        VALUES (:id, :site, :oldProviderId, :email, :emailKey, :firstName, :lastName, :phone, :title,
                             :salutation, :displayName, :organizationId, :metadata, :createdAt, :updatedAt)""")
                 .bind("id", c.id()).bind("site", c.siteId())
                 .bind("oldProviderId", text(p.oldProviderId())).bind("email", text(p.email()))
+                .bind("emailKey", text(Emails.normalized(p.email())))
                 .bind("firstName", text(p.firstName())).bind("lastName", text(p.lastName()))
                 .bind("phone", text(p.phone())).bind("title", text(p.title()))
                 .bind("salutation", text(p.salutation())).bind("displayName", text(p.displayName()))
@@ -48,13 +50,15 @@ public class CustomerRepository {
     public Mono<Void> update(Customer c) {
         CustomerProfile p = c.profile();
         return db.sql("""
-                        UPDATE customers SET old_provider_id = :oldProviderId, email = :email, first_name = :firstName,
+                        UPDATE customers SET old_provider_id = :oldProviderId, email = :email, email_key = :emailKey,
+                            first_name = :firstName,
                             last_name = :lastName, phone = :phone, title = :title, salutation = :salutation,
                             display_name = :displayName, organization_id = :organizationId, metadata = :metadata,
                             updated_at = :updatedAt
                          WHERE site_id = :site AND id = :id""")
                 .bind("id", c.id()).bind("site", c.siteId())
                 .bind("oldProviderId", text(p.oldProviderId())).bind("email", text(p.email()))
+                .bind("emailKey", text(Emails.normalized(p.email())))
                 .bind("firstName", text(p.firstName())).bind("lastName", text(p.lastName()))
                 .bind("phone", text(p.phone())).bind("title", text(p.title()))
                 .bind("salutation", text(p.salutation())).bind("displayName", text(p.displayName()))

@@ -12,12 +12,17 @@ import io.masthead.platform.web.ListResponse;
 import io.masthead.platform.web.PageRequest;
 import io.masthead.platform.web.Patch;
 import io.masthead.platform.web.ProblemException;
+import io.masthead.platform.openapi.ApiContract;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.masthead.platform.validation.Violation;
 import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -56,7 +61,10 @@ class CustomerController {
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "retrieveCustomer", summary = "Retrieve a customer")
+    @Operation(operationId = "retrieveCustomer", summary = "Retrieve a customer",
+            description = "With a customer token: only the token's own customer (any other id is 404).",
+            security = {@SecurityRequirement(name = ApiContract.SECURITY_SCHEME),
+                @SecurityRequirement(name = ApiContract.CUSTOMER_TOKEN_SCHEME)})
     @ApiResponse(responseCode = "200", description = "The customer")
     Mono<CustomerResource> get(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> service.get(caller, id))).map(CustomerResource::of);
@@ -64,14 +72,27 @@ class CustomerController {
 
     @PatchMapping("/{id}")
     @Operation(operationId = "updateCustomer", summary = "Update a customer",
-            description = "JSON merge patch: absent fields are kept, null clears. Emits customer.updated.")
+            description = "JSON merge patch: absent fields are kept, null clears. Emits customer.updated. With a customer "
+                    + "token: only the token's own customer (any other id is 404), and only first_name, last_name, "
+                    + "phone, title, salutation and display_name (403 naming any other field).",
+            security = {@SecurityRequirement(name = ApiContract.SECURITY_SCHEME),
+                @SecurityRequirement(name = ApiContract.CUSTOMER_TOKEN_SCHEME)})
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The fields to change", required = true,
             content = @Content(schema = @Schema(implementation = CustomerJson.UpdateCustomer.class)))
     @ApiResponse(responseCode = "200", description = "The customer, updated")
     @ApiResponse(responseCode = "409", description = UNIQUE_FIELDS)
     Mono<CustomerResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
-        caller.requireAdmin();
         Patch patch = Patch.of(body, CustomerProfile.FIELDS);
+        if (!caller.isAdmin() && caller.mayActFor(id)) {
+            List<String> refused = CustomerProfile.FIELDS.stream()
+                    .filter(field -> patch.has(field) && !CustomerService.SELF_SERVICE_FIELDS.contains(field)).toList();
+            if (!refused.isEmpty()) {
+                throw new ProblemException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                        "A customer token may change only " + String.join(", ", CustomerService.SELF_SERVICE_FIELDS.stream()
+                                .sorted().toList()),
+                        refused.stream().map(field -> new Violation(field, "only a secret key may change it")).toList());
+            }
+        }
         return knownId(id).then(Mono.defer(() -> service.update(caller, id, profile -> {
             CustomerProfile.Builder builder = profile.toBuilder();
             for (String field : CustomerProfile.FIELDS) {

@@ -5,6 +5,7 @@ import io.masthead.gateway.apikey.model.ApiKey;
 import io.masthead.gateway.apikey.model.ApiKeyRevoked;
 import io.masthead.gateway.apikey.model.AuthenticatedKey;
 import io.masthead.gateway.apikey.model.IssuedKey;
+import io.masthead.gateway.apikey.model.PublishableKey;
 import io.masthead.gateway.apikey.model.SecretKey;
 import io.masthead.platform.id.Ids;
 import io.masthead.platform.security.Caller;
@@ -20,7 +21,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
-/** Issuing, listing and revoking a site's secret keys. Every operation is scoped to the caller's site. */
+/** Issuing, listing and revoking a site's secret and publishable keys. Every operation is scoped to the caller's site. */
 @Service
 public class ApiKeyService {
 
@@ -38,7 +39,22 @@ public class ApiKeyService {
 
     /** A new secret key for the caller's site, in the caller's mode. */
     public Mono<IssuedKey> create(Caller caller) {
-        return requireAdmin(caller).then(Mono.defer(() -> issue(caller.siteId(), caller.livemode())));
+        return create(caller, ApiKey.KIND_SECRET);
+    }
+
+    /** A new key of {@code kind} ({@link ApiKey#KIND_SECRET} or {@link ApiKey#KIND_PUBLISHABLE}) for the caller's site. */
+    public Mono<IssuedKey> create(Caller caller, String kind) {
+        return requireAdmin(caller).then(Mono.defer(() -> ApiKey.KIND_PUBLISHABLE.equals(kind)
+                ? issuePublishable(caller.siteId(), caller.livemode())
+                : issue(caller.siteId(), caller.livemode())));
+    }
+
+    private Mono<IssuedKey> issuePublishable(String siteId, boolean livemode) {
+        return Mono.defer(() -> {
+            PublishableKey publishable = PublishableKey.generate(livemode, RANDOM);
+            ApiKey key = ApiKey.issue(Ids.next(ApiKey.ID_PREFIX, clock), siteId, publishable, now());
+            return keys.insert(key).thenReturn(new IssuedKey(key, null, publishable));
+        });
     }
 
     /** Stores a new random key for a site (joins the surrounding transaction, if any). */
@@ -76,9 +92,9 @@ public class ApiKeyService {
                 .doOnNext(key -> events.publishEvent(new ApiKeyRevoked(key.id())));
     }
 
-    /** The active key with this secret, marking it used; empty when unknown or revoked. */
-    public Mono<AuthenticatedKey> authenticate(SecretKey secret) {
-        return Mono.defer(() -> keys.authenticate(secret, now()));
+    /** The active key (secret or publishable) with this hash, marking it used; empty when unknown or revoked. */
+    public Mono<AuthenticatedKey> authenticate(String hash) {
+        return Mono.defer(() -> keys.authenticate(hash, now()));
     }
 
     /** Whether a key with this secret exists, revoked or not. */

@@ -2,6 +2,7 @@ package io.masthead.gateway.apikey.infrastructure;
 
 import io.masthead.gateway.apikey.model.ApiKey;
 import io.masthead.gateway.apikey.model.AuthenticatedKey;
+import io.masthead.gateway.apikey.model.PublishableKey;
 import io.masthead.gateway.apikey.model.SecretKey;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -40,13 +41,17 @@ public class ApiKeyRepository {
      * The active key with this secret, if any, marking it used at {@code now} in the same statement.
      * Called only when the authentication cache misses, so {@code last_used_at} is as fresh as that cache.
      */
-    public Mono<AuthenticatedKey> authenticate(SecretKey secret, Instant now) {
+    public Mono<AuthenticatedKey> authenticate(String hash, Instant now) {
         return db.sql("UPDATE api_keys SET last_used_at = :now WHERE hash = :hash AND revoked_at IS NULL "
-                        + "RETURNING id, site_id, prefix")
+                        + "RETURNING id, site_id, kind, prefix")
                 .bind("now", utc(now))
-                .bind("hash", secret.hash())
-                .map(row -> new AuthenticatedKey(row.get("id", String.class), row.get("site_id", String.class),
-                        SecretKey.isLivePrefix(row.get("prefix", String.class))))
+                .bind("hash", hash)
+                .map(row -> {
+                    String prefix = row.get("prefix", String.class);
+                    return new AuthenticatedKey(row.get("id", String.class), row.get("site_id", String.class),
+                            SecretKey.isLivePrefix(prefix) || PublishableKey.isLivePrefix(prefix),
+                            row.get("kind", String.class));
+                })
                 .one();
     }
 

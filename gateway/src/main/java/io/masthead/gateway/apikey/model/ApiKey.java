@@ -4,14 +4,15 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A site's API key as stored: everything but the secret. {@code kind} is {@code secret} for now
- * (publishable keys may follow).
+ * A site's API key as stored: everything but the key itself. {@code kind} is {@code secret} (the site's admin) or
+ * {@code publishable} (safe in a web page: it only logs customers in).
  */
 public record ApiKey(String id, String siteId, String kind, String prefix, String hash, Instant createdAt,
         Instant revokedAt, Instant lastUsedAt) {
 
     public static final String ID_PREFIX = "key";
     public static final String KIND_SECRET = "secret";
+    public static final String KIND_PUBLISHABLE = "publishable";
 
     public ApiKey {
         Objects.requireNonNull(id, "id");
@@ -27,8 +28,13 @@ public record ApiKey(String id, String siteId, String kind, String prefix, Strin
         return new ApiKey(id, siteId, KIND_SECRET, secret.prefix(), secret.hash(), now, null, null);
     }
 
+    /** A new, active publishable key of a site. */
+    public static ApiKey issue(String id, String siteId, PublishableKey key, Instant now) {
+        return new ApiKey(id, siteId, KIND_PUBLISHABLE, key.prefix(), key.hash(), now, null, null);
+    }
+
     public boolean livemode() {
-        return SecretKey.isLivePrefix(prefix);
+        return SecretKey.isLivePrefix(prefix) || PublishableKey.isLivePrefix(prefix);
     }
 
     public boolean revoked() {

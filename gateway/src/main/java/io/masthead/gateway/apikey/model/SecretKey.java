@@ -33,11 +33,16 @@ public final class SecretKey {
 
     /** A new key; {@code random} must be a cryptographically strong generator (a {@code SecureRandom}). */
     public static SecretKey generate(boolean livemode, RandomGenerator random) {
-        StringBuilder key = new StringBuilder(LIVE.length() + RANDOM_LENGTH).append(livemode ? LIVE : TEST);
-        for (int i = 0; i < RANDOM_LENGTH; i++) {
+        return new SecretKey(randomKey(livemode ? LIVE : TEST, RANDOM_LENGTH, random));
+    }
+
+    /** {@code prefix} followed by {@code length} random base62 characters. */
+    public static String randomKey(String prefix, int length, RandomGenerator random) {
+        StringBuilder key = new StringBuilder(prefix.length() + length).append(prefix);
+        for (int i = 0; i < length; i++) {
             key.append(BASE62[random.nextInt(BASE62.length)]);
         }
-        return new SecretKey(key.toString());
+        return key.toString();
     }
 
     /** The key in {@code candidate}, or empty when it does not have the shape of a secret key. */
@@ -65,7 +70,8 @@ public final class SecretKey {
         return value;
     }
 
-    static String hashOf(String value) {
+    /** The lowercase hex SHA-256 of a key or token, as stored. */
+    public static String hashOf(String value) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
             return HexFormat.of().formatHex(digest);

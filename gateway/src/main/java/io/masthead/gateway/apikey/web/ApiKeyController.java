@@ -1,6 +1,8 @@
 package io.masthead.gateway.apikey.web;
 
 import io.masthead.gateway.apikey.application.ApiKeyService;
+import io.masthead.gateway.apikey.model.ApiKey;
+import io.masthead.platform.validation.ValidationException;
 import io.masthead.platform.security.Caller;
 import io.masthead.platform.security.CallerContext;
 import io.masthead.platform.web.ListResponse;
@@ -23,7 +25,7 @@ import reactor.core.publisher.Mono;
 
 @RestController
 @RequestMapping("/v1/api_keys")
-@Tag(name = "API keys", description = "The secret keys of the caller's site")
+@Tag(name = "API keys", description = "The secret and publishable keys of the caller's site")
 class ApiKeyController {
 
     private final ApiKeyService apiKeys;
@@ -34,11 +36,16 @@ class ApiKeyController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(operationId = "createApiKey", summary = "Create a secret key",
-            description = "The response is the only time the secret is shown.")
-    @ApiResponse(responseCode = "201", description = "The key, with its secret")
+    @Operation(operationId = "createApiKey", summary = "Create a secret or publishable key",
+            description = "The response is the only time the key is shown. A publishable key (`pk_test_...`, "
+                    + "`pk_live_...`) can be put in a web page: it only logs customers in (`POST /v1/auth/login`).")
+    @ApiResponse(responseCode = "201", description = "The key, with its text in `secret`")
     Mono<ApiKeyResponse> create(@RequestBody(required = false) CreateApiKeyRequest body, ServerWebExchange exchange) {
-        return caller(exchange).flatMap(apiKeys::create).map(ApiKeyResponse::of);
+        String type = body == null || body.type() == null ? ApiKey.KIND_SECRET : body.type();
+        if (!type.equals(ApiKey.KIND_SECRET) && !type.equals(ApiKey.KIND_PUBLISHABLE)) {
+            return Mono.error(ValidationException.of("type", "must be secret or publishable"));
+        }
+        return caller(exchange).flatMap(caller -> apiKeys.create(caller, type)).map(ApiKeyResponse::of);
     }
 
     @GetMapping
@@ -55,7 +62,8 @@ class ApiKeyController {
     @PostMapping("/{id}/revoke")
     @ApiResponse(responseCode = "200", description = "The key, revoked")
     @Operation(operationId = "revokeApiKey", summary = "Revoke a key", description = "It stops working within the authentication cache window "
-            + "(30 s by default). Revoking a revoked key changes nothing.")
+            + "(30 s by default), and so do the customer sessions created with it (logins with a publishable key, "
+            + "support sessions with a secret key). Revoking a revoked key changes nothing.")
     Mono<ApiKeyResponse> revoke(@PathVariable("id") String id, ServerWebExchange exchange) {
         return caller(exchange).flatMap(caller -> apiKeys.revoke(caller, id)).map(ApiKeyResponse::of);
     }

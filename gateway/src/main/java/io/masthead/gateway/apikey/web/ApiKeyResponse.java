@@ -11,13 +11,14 @@ import java.time.Instant;
 record ApiKeyResponse(
         @Schema(example = "key_01jt3z8x9k2m4n6p8q0r2s4t6v") String id,
         @Schema(example = "site_01jt3z8x9k2m4n6p8q0r2s4t6v") String siteId,
-        @Schema(allowableValues = "secret") String kind,
+        @Schema(allowableValues = {"secret", "publishable"}) String kind,
         boolean livemode,
         @Schema(description = "The start of the key, to recognise it", example = "sk_test_4eC3") String prefix,
         Instant createdAt,
         Instant lastUsedAt,
         Instant revokedAt,
-        @Schema(description = "The key itself: only in the response that creates it. Store it safely.")
+        @Schema(description = "The key itself (secret or publishable): only in the response that creates it. Store a "
+                + "secret key safely.")
         @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
 
     static ApiKeyResponse of(ApiKey key) {
@@ -28,6 +29,6 @@ record ApiKeyResponse(
     static ApiKeyResponse of(IssuedKey issued) {
         ApiKey key = issued.key();
         return new ApiKeyResponse(key.id(), key.siteId(), key.kind(), key.livemode(), key.prefix(), key.createdAt(),
-                key.lastUsedAt(), key.revokedAt(), issued.secret().reveal());
+                key.lastUsedAt(), key.revokedAt(), issued.reveal());
     }
 }

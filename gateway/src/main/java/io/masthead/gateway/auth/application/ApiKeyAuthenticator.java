@@ -5,12 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.masthead.gateway.apikey.application.ApiKeyService;
 import io.masthead.gateway.apikey.model.ApiKeyRevoked;
 import io.masthead.gateway.apikey.model.AuthenticatedKey;
-import io.masthead.gateway.apikey.model.SecretKey;
 import org.springframework.context.event.EventListener;
 import reactor.core.publisher.Mono;
 
 /**
- * Resolves a secret key to its site. Successful lookups are cached for {@link AuthProperties#cacheTtl()}
+ * Resolves a secret or publishable key to its site. Successful lookups are cached for {@link AuthProperties#cacheTtl()}
  * (keyed by the key's hash, never the secret), so a busy client costs one query per window, and
  * concurrent first requests share one query. Failed lookups are not cached. A key revoked through this
  * instance is dropped at once; through another instance it keeps working until its entry expires.
@@ -28,11 +27,11 @@ public class ApiKeyAuthenticator {
                 .buildAsync();
     }
 
-    /** The key's site and mode; empty when the key is unknown or revoked. */
-    public Mono<AuthenticatedKey> authenticate(SecretKey secret) {
+    /** The site, mode and kind of the key with this hash; empty when the key is unknown or revoked. */
+    public Mono<AuthenticatedKey> authenticate(String keyHash) {
         // A lookup that completes empty yields a null value, which Caffeine does not keep.
-        return Mono.fromFuture(() -> cache.get(secret.hash(),
-                (hash, executor) -> apiKeys.authenticate(secret).toFuture()), true);
+        return Mono.fromFuture(() -> cache.get(keyHash,
+                (hash, executor) -> apiKeys.authenticate(hash).toFuture()), true);
     }
 
     @EventListener

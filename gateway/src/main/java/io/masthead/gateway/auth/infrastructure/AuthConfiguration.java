@@ -6,6 +6,7 @@ import io.masthead.gateway.auth.application.AuthProperties;
 import io.masthead.gateway.auth.application.InternalTokens;
 import io.masthead.gateway.auth.application.JwtProperties;
 import io.masthead.gateway.auth.web.ApiKeyAuthenticationFilter;
+import io.masthead.gateway.session.application.SessionService;
 import io.masthead.platform.security.InternalTokenIssuer;
 import io.masthead.platform.security.PemKeys;
 import java.net.URI;
@@ -56,8 +57,9 @@ public class AuthConfiguration {
     }
 
     @Bean
-    ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyAuthenticator authenticator, InternalTokens tokens) {
-        return new ApiKeyAuthenticationFilter(authenticator, tokens);
+    ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyAuthenticator authenticator, SessionService sessions,
+            InternalTokens tokens) {
+        return new ApiKeyAuthenticationFilter(authenticator, sessions, tokens);
     }
 
     static Path keyFile(String location) {

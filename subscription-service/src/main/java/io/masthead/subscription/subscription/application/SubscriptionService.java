@@ -213,14 +213,20 @@ public class SubscriptionService {
     // ---- reads --------------------------------------------------------------------------------------------------
 
     public Mono<Subscription> get(Caller caller, String id) {
+        // an end customer sees its own subscriptions only: another's is 404, as if unknown
         return Mono.defer(() -> subscriptions.find(caller.siteId(), id)
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("subscription", id)))
-                .doOnNext(s -> caller.requireAdminOr(s.customerId())));
+                .filter(s -> caller.mayActFor(s.customerId()))
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("subscription", id))));
     }
 
     public Mono<ListResponse<Subscription>> list(Caller caller, SubscriptionFilter filter, PageRequest page) {
         return Mono.defer(() -> {
-            caller.requireAdmin();
+            // an end customer lists its own subscriptions only, naming itself: ?customer=<its id>
+            boolean ownList = filter.customerIds() != null && filter.customerIds().size() == 1
+                    && caller.mayActFor(filter.customerIds().getFirst());
+            if (!ownList) {
+                caller.requireAdmin();
+            }
             return subscriptions.list(caller.siteId(), filter, page).collectList()
                     .map(rows -> ListResponse.of(rows, page, Subscription::id));
         });

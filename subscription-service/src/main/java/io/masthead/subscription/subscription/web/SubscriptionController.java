@@ -19,7 +19,9 @@ import io.masthead.subscription.subscription.web.SubscriptionJson.ChangePlan;
 import io.masthead.subscription.subscription.web.SubscriptionJson.CreateSubscription;
 import io.masthead.subscription.subscription.web.SubscriptionJson.Renew;
 import io.masthead.subscription.subscription.web.SubscriptionJson.SubscriptionResource;
+import io.masthead.platform.openapi.ApiContract;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -78,7 +80,10 @@ class SubscriptionController {
     }
 
     @GetMapping("/{id}")
-    @Operation(operationId = "retrieveSubscription", summary = "Retrieve a subscription")
+    @Operation(operationId = "retrieveSubscription", summary = "Retrieve a subscription",
+            description = "With a customer token: only the token's customer's own (any other is 404).",
+            security = {@SecurityRequirement(name = ApiContract.SECURITY_SCHEME),
+                @SecurityRequirement(name = ApiContract.CUSTOMER_TOKEN_SCHEME)})
     @ApiResponse(responseCode = "200", description = "The subscription")
     Mono<SubscriptionResource> get(Caller caller, @PathVariable String id) {
         return knownId(id).then(Mono.defer(() -> service.get(caller, id))).flatMap(s -> resource(caller, s));
@@ -87,7 +92,10 @@ class SubscriptionController {
     @GetMapping
     @Operation(operationId = "listSubscriptions", summary = "List subscriptions",
             description = "Newest first; by customer, status, plan and creation time [created_gte, created_lt); every "
-                    + "status when none is given. The export takes the same filters and holds the same rows.")
+                    + "status when none is given. The export takes the same filters and holds the same rows. With a "
+                    + "customer token: only with `customer` set to the token's own customer (403 otherwise).",
+            security = {@SecurityRequirement(name = ApiContract.SECURITY_SCHEME),
+                @SecurityRequirement(name = ApiContract.CUSTOMER_TOKEN_SCHEME)})
     @ApiResponse(responseCode = "200", description = "A page of subscriptions")
     Mono<ListResponse<SubscriptionResource>> list(Caller caller, @RequestParam(required = false) String customer,
             @RequestParam(required = false) String status, @RequestParam(required = false) String plan,
