@@ -3,7 +3,6 @@ package io.masthead.subscription.subscription.application;
 import io.masthead.platform.duework.DueItem;
 import io.masthead.platform.duework.DueWorkHandler;
 import io.masthead.platform.events.EventHeaderFactory;
-import io.masthead.platform.outbox.AggregateLock;
 import io.masthead.platform.outbox.Outbox;
 import io.masthead.subscription.subscription.infrastructure.SubscriptionEvents;
 import io.masthead.subscription.subscription.infrastructure.SubscriptionRepository;
@@ -32,16 +31,16 @@ public class LifecycleHandlers {
     private final SubscriptionRepository subscriptions;
     private final SubscriptionLifecycle lifecycle;
     private final Outbox outbox;
-    private final AggregateLock locks;
     private final EventHeaderFactory headers;
+    private final SubscriptionService service;
 
     public LifecycleHandlers(SubscriptionRepository subscriptions, SubscriptionLifecycle lifecycle, Outbox outbox,
-            AggregateLock locks, EventHeaderFactory headers) {
+            EventHeaderFactory headers, SubscriptionService service) {
         this.subscriptions = subscriptions;
         this.lifecycle = lifecycle;
         this.outbox = outbox;
-        this.locks = locks;
         this.headers = headers;
+        this.service = service;
     }
 
     @Bean
@@ -85,7 +84,8 @@ public class LifecycleHandlers {
             @Override
             public Mono<Void> handle(DueItem item, Instant siteNow) {
                 return subscriptions.find(item.siteId(), item.key())
-                        .flatMap(s -> locks.lock(SubscriptionService.CUSTOMER, s.siteId(), s.customerId()))
+                        // the customers of its group in id order, like every change (an admin's end cascades)
+                        .flatMap(service::lockCustomersOf)
                         .then(Mono.defer(() -> subscriptions.findForUpdate(item.siteId(), item.key())))
                         .flatMap(s -> step.run(s, item, siteNow));
             }
@@ -120,8 +120,11 @@ public class LifecycleHandlers {
                     case Subscription.Canceled c -> SubscriptionEvents.canceled(h, after, "none", 0, null);
                     case Subscription.Began b -> SubscriptionEvents.updated(h, after, after.changedFieldsSince(before));
                 }));
+        // an admin's subscription that ended takes its group with it
+        Mono<Void> members = step instanceof Subscription.Expired || step instanceof Subscription.Canceled
+                ? service.endMembersWithAdmin(after, now) : Mono.empty();
         return subscriptions.update(after).then(period).then(lifecycle.align(after, item.kind(), enteringTrial))
-                .then(event);
+                .then(event).then(members);
     }
 
     private static String eventType(Subscription.Step step) {

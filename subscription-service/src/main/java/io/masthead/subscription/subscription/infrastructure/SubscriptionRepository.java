@@ -166,12 +166,13 @@ public class SubscriptionRepository {
     /** The live (or latest) admin subscription of a membership group. */
     public Mono<MembershipRules.GroupAdmin> findGroupAdmin(String siteId, String group) {
         return db.sql("""
-                        SELECT id, status, plan_id FROM subscriptions
+                        SELECT id, status, plan_id, customer_id FROM subscriptions
                          WHERE site_id = :site AND membership_id = :group AND membership_type = 'admin'
                          ORDER BY (status IN ('canceled', 'expired')), id DESC LIMIT 1""")
                 .bind("site", siteId).bind("group", group)
                 .map(row -> new MembershipRules.GroupAdmin(row.get("id", String.class),
-                        SubscriptionStatus.parse(row.get("status", String.class)), row.get("plan_id", String.class)))
+                        SubscriptionStatus.parse(row.get("status", String.class)), row.get("plan_id", String.class),
+                        row.get("customer_id", String.class)))
                 .one();
     }
 

@@ -468,9 +468,14 @@ class SubscriptionTest {
                 .isEqualTo("membership_admin_required");
 
         // a group is bounded
-        assertThat(MembershipRules.checkRoomForMember("g1", MembershipRules.MAX_MEMBERS_PER_GROUP - 1)).isEmpty();
-        assertThat(rule(MembershipRules.checkRoomForMember("g1", MembershipRules.MAX_MEMBERS_PER_GROUP)))
+        assertThat(MembershipRules.checkRoomForMember("g1", false, MembershipRules.MAX_MEMBERS_PER_GROUP - 1))
+                .isEmpty();
+        assertThat(rule(MembershipRules.checkRoomForMember("g1", false, MembershipRules.MAX_MEMBERS_PER_GROUP)))
                 .isEqualTo("membership_group_full");
+        // a member never outlives its admin: an admin canceling at its period end takes no new member
+        Rejection canceling = MembershipRules.checkRoomForMember("g1", true, 0).orElseThrow();
+        assertThat(canceling.rule()).isEqualTo("membership_admin_canceling");
+        assertThat(canceling.kind()).isEqualTo(Rejection.Kind.CONFLICT);
 
         // a gift's replacement is the same gift on the new plan: donor pays, recipient holds, one plan for both
         Subscription gift = new NewSubscription("cus_donor", "pln_monthly", null, null, null, null, null, null, null,
