@@ -52,7 +52,9 @@ class BulkCancellationController {
             Scope scope, String effective, Instant effectiveDate, boolean dryRun,
             @Schema(description = "Subscriptions in the scope when the job started") long matched,
             @Schema(description = "Canceled so far (a dry run: would be canceled)") long canceled,
-            @Schema(description = "Counts of the result: canceled, skipped and why") Map<String, Object> report,
+            @Schema(description = "Counts of the result: canceled (would_cancel in a dry run), skipped and why, "
+                    + "and canceled_with_admin (would_cancel_with_admin): the live members an admin's subscription in "
+                    + "the scope took with it, in the scope or not") Map<String, Object> report,
             Instant createdAt, Instant updatedAt, Instant completedAt) {
 
         static BulkCancellationResource of(BulkCancellation b) {

@@ -344,7 +344,7 @@ public class SubscriptionService {
                 }
                 // an admin's subscription set to cancel at its period end takes its group with it
                 Mono<Void> members = !before.cancelAtPeriodEnd() && after.cancelAtPeriodEnd()
-                        ? cancelMembers(before, true, Refund.NONE, now) : Mono.empty();
+                        ? cancelMembers(before, true, Refund.NONE, now).then() : Mono.empty();
                 return subscriptions.update(after)
                         .then(lifecycle.align(after, null, false))
                         .then(header(SubscriptionEvents.UPDATED, after, now))
@@ -403,17 +403,18 @@ public class SubscriptionService {
                 .filter(member -> !member.status().isTerminal());
     }
 
-    /** Cancels the live members of an admin's subscription as the admin's was canceled; nothing for others. */
-    private Mono<Void> cancelMembers(Subscription admin, boolean atPeriodEnd, Refund refund, Instant now) {
+    /**
+     * Cancels the live members of an admin's subscription as the admin's was canceled; nothing for others. Answers
+     * how many it canceled (a member already set to cancel at its period end is left alone by a cancellation at period
+     * end).
+     */
+    private Mono<Long> cancelMembers(Subscription admin, boolean atPeriodEnd, Refund refund, Instant now) {
         return lockedLiveMembers(admin)
-                .concatMap(member -> {
-                    if (atPeriodEnd && member.cancelAtPeriodEnd()) {
-                        return Mono.empty();
-                    }
-                    return Rejections.orError(member.cancel(now, atPeriodEnd, atPeriodEnd ? Refund.NONE : refund))
-                            .flatMap(c -> writeCancellation(member, c, now, null));
-                })
-                .then();
+                .filter(member -> !(atPeriodEnd && member.cancelAtPeriodEnd()))
+                .concatMap(member -> Rejections.orError(member.cancel(now, atPeriodEnd,
+                                atPeriodEnd ? Refund.NONE : refund))
+                        .flatMap(c -> writeCancellation(member, c, now, null)))
+                .count();
     }
 
     /**
@@ -427,7 +428,7 @@ public class SubscriptionService {
         if (admin.membership().type() != Membership.Type.ADMIN || !admin.status().isTerminal()) {
             return Mono.empty();
         }
-        return cancelMembers(admin, false, Refund.NONE, now);
+        return cancelMembers(admin, false, Refund.NONE, now).then();
     }
 
     /** Writes a cancellation (from a request or a bulk cancellation) with its event; the row is locked. */
@@ -555,16 +556,38 @@ public class SubscriptionService {
     public enum BulkOutcome { CANCELED, WOULD_CANCEL, ALREADY_ENDED, ALREADY_CANCELING }
 
     /**
-     * Up to {@code limit} ids of the site's subscriptions in {@code filter} with ids below {@code idBefore} (a bulk
-     * cancellation's snapshot), after {@code afterId}, in id order.
+     * What a bulk cancellation did to one subscription, and to how many live members its admin's subscription took
+     * with it (in a dry run: would take).
+     */
+    public record BulkResult(BulkOutcome outcome, long withAdmin) {
+
+        static BulkResult of(BulkOutcome outcome) {
+            return new BulkResult(outcome, 0);
+        }
+    }
+
+    /**
+     * Up to {@code limit} ids of a bulk cancellation's snapshot, after {@code afterId}, in id order: the site's
+     * subscriptions in {@code filter} with ids below {@code idBefore}, then the replacements made since (by a change
+     * of plan) of rows of the snapshot ({@link SubscriptionRepository#replacementIdsAfter}): a subscription in the
+     * snapshot does not escape it by changing plan. Replacements' ids are above every id of the snapshot, so one
+     * keyset runs through both.
      */
     public Flux<String> idsInScope(String siteId, SubscriptionFilter filter, String idBefore, String afterId,
             int limit) {
-        return subscriptions.idsAfter(siteId, filter, idBefore, afterId, limit);
+        if (afterId != null && afterId.compareTo(idBefore) >= 0) {
+            return subscriptions.replacementIdsAfter(siteId, filter, idBefore, afterId, limit);
+        }
+        return subscriptions.idsAfter(siteId, filter, idBefore, afterId, limit).collectList()
+                .flatMapMany(ids -> ids.size() >= limit ? Flux.fromIterable(ids)
+                        : Flux.concat(Flux.fromIterable(ids), subscriptions.replacementIdsAfter(siteId, filter,
+                                idBefore, null, limit - ids.size())));
     }
 
+    /** How many ids {@link #idsInScope} runs through. */
     public Mono<Long> countInScope(String siteId, SubscriptionFilter filter, String idBefore) {
-        return subscriptions.count(siteId, filter, idBefore);
+        return subscriptions.count(siteId, filter, idBefore).flatMap(n -> subscriptions
+                .countReplacements(siteId, filter, idBefore).map(replacements -> n + replacements));
     }
 
     /**
@@ -572,27 +595,30 @@ public class SubscriptionService {
      * every change, skips it when it has ended or is already set to cancel (so a re-run cancels nothing twice), and
      * in a dry run only says what it would do.
      */
-    public Mono<BulkOutcome> cancelInBulk(String siteId, String id, boolean atPeriodEnd, boolean dryRun, Instant now) {
+    public Mono<BulkResult> cancelInBulk(String siteId, String id, boolean atPeriodEnd, boolean dryRun, Instant now) {
         return subscriptions.find(siteId, id)
                 .flatMap(this::lockCustomersOf)
                 .then(Mono.defer(() -> subscriptions.findForUpdate(siteId, id)))
                 .flatMap(before -> {
                     if (before.status().isTerminal()) {
-                        return Mono.just(BulkOutcome.ALREADY_ENDED);
+                        return Mono.just(BulkResult.of(BulkOutcome.ALREADY_ENDED));
                     }
                     if (before.cancelAtPeriodEnd() && atPeriodEnd) {
-                        return Mono.just(BulkOutcome.ALREADY_CANCELING);
+                        return Mono.just(BulkResult.of(BulkOutcome.ALREADY_CANCELING));
                     }
                     var outcome = before.cancel(now, atPeriodEnd, Refund.NONE);
                     if (!outcome.isDone()) {
                         return Mono.error(Rejections.problem(outcome.rejection()));
                     }
-                    return dryRun ? Mono.just(BulkOutcome.WOULD_CANCEL)
-                            : writeCancellation(before, outcome.value(), now, null)
-                                    .then(cancelMembers(before, outcome.value().atPeriodEnd(), Refund.NONE, now))
-                                    .thenReturn(BulkOutcome.CANCELED);
+                    if (dryRun) {
+                        return groupMembers(before).filter(member -> !(atPeriodEnd && member.cancelAtPeriodEnd()))
+                                .count().map(n -> new BulkResult(BulkOutcome.WOULD_CANCEL, n));
+                    }
+                    return writeCancellation(before, outcome.value(), now, null)
+                            .then(cancelMembers(before, outcome.value().atPeriodEnd(), Refund.NONE, now))
+                            .map(n -> new BulkResult(BulkOutcome.CANCELED, n));
                 })
-                .defaultIfEmpty(BulkOutcome.ALREADY_ENDED);
+                .defaultIfEmpty(BulkResult.of(BulkOutcome.ALREADY_ENDED));
     }
 
     private Mono<EventHeader> header(String type, Subscription s, Instant occurredAt) {
