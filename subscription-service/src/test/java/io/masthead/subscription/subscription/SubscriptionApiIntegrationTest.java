@@ -437,6 +437,9 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
                 "membership", "newsroom")).get("id").toString();
         String bobMember = subscribe(site, Map.of("customer", bob, "plan", silver, "type", "member",
                 "membership", "newsroom")).get("id").toString();
+        // a member on its way out: the group's change of plan cancels it now and does not re-enroll it
+        String leaving = subscribe(site, Map.of("customer", customer(site, "Lea", "lea@example.com"), "plan", silver,
+                "type", "member", "membership", "newsroom", "cancel_at_period_end", true)).get("id").toString();
         long rowsBefore = rows(site, "subscriptions");
 
         // a member does not move alone; an admin does not take its group off membership plans: nothing written
@@ -471,6 +474,8 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
                     .containsEntry("status", "active");
             assertThat(eventTypes(site, replacement)).containsExactly("subscription.created");
         }
+        assertThat(read(site, leaving)).containsEntry("status", "canceled");
+        assertThat(((SubscriptionCanceled) events(site, leaving).getLast().value()).getReplacedBy()).isNull();
         assertThat(rows(site, "subscriptions")).isEqualTo(rowsBefore + 3);
         assertThat(db.sql("SELECT count(*) AS n FROM subscriptions WHERE site_id = :site AND membership_admin_id = :a "
                         + "AND status = 'active'").bind("site", site).bind("a", newAdminId)

@@ -503,14 +503,21 @@ public class SubscriptionService {
 
     /**
      * An admin's change of plan: each live member of {@code oldAdmin} is canceled now with the refund (of its own
-     * period) and replaced on the new plan, hanging off {@code newAdmin}, with both events. A member that cannot
-     * move (its replacement breaks a rule of the plan, e.g. an address the product requires) refuses the whole change.
+     * period) and replaced on the new plan, hanging off {@code newAdmin}, with both events; a scheduled or trialing
+     * member keeps its start date or trial end ({@link Subscription#memberReplacementOn}). A member set to cancel at
+     * its period end was leaving: it is canceled now with the refund and not replaced (a change of plan never undoes
+     * a cancellation). A member that cannot move (its replacement breaks a rule of the plan, e.g. an address the
+     * product requires) refuses the whole change.
      */
     private Mono<Void> moveMembers(Subscription oldAdmin, Subscription newAdmin, PlanTerms terms, Refund refund,
             Instant now) {
         return lockedLiveMembers(oldAdmin)
                 .concatMap(member -> {
-                    NewSubscription next = member.replacementOn(terms.planId());
+                    if (member.cancelAtPeriodEnd()) {
+                        return Rejections.orError(member.cancel(now, false, refund))
+                                .flatMap(c -> writeCancellation(member, c, now, null)).then();
+                    }
+                    NewSubscription next = member.memberReplacementOn(terms.planId(), now);
                     List<Violation> bad = new ArrayList<>(next.validate(now).list());
                     bad.addAll(next.validate(terms, now).list());
                     if (!bad.isEmpty()) {
