@@ -179,6 +179,7 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void patchChangesShipmentsAddressesAndFlagsAndEmitsTheChangedFields() {
         String site = newSite();
         freezeClock(site);
@@ -223,6 +224,14 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
                 "quantity");
         assertProblem(patch(site, "/v1/subscriptions/" + id).bodyValue("{\"auto_renew\": \"yes\"}").exchange(),
                 422, "auto_renew");
+        // null is no value of a flag: each named, with the metadata's and the types' violations in one problem
+        patch(site, "/v1/subscriptions/" + id).bodyValue("""
+                {"cancel_at_period_end": null, "auto_renew": null, "shipments_undeliverable": null,
+                 "shipments_remaining": "3", "metadata": {"%s": "x"}}""".formatted("k".repeat(41))).exchange()
+                .expectStatus().isEqualTo(422).expectBody()
+                .jsonPath("$.errors[*].field").value(fields -> assertThat((List<String>) fields)
+                        .containsExactlyInAnyOrder("cancel_at_period_end", "auto_renew", "shipments_undeliverable",
+                                "shipments_remaining", "metadata." + "k".repeat(41)));
         assertProblem(patch(site, "/v1/subscriptions/" + id).bodyValue("{\"shipping_address\": null}").exchange(),
                 422, "shipping_address");
         String strangers = address(site, customer(site, "Other", "other@example.com"), AddressType.SHIPPING, null);
