@@ -281,17 +281,66 @@ class TestClockIntegrationTest {
         assertThat(clock(key)).containsEntry("status", "ready").containsEntry("failure", null);
     }
 
+    @Autowired
+    io.masthead.gateway.testclock.infrastructure.TestClockRepository clocks;
+
+    @Test
+    void onlyFailuresWithoutProgressCountTowardsGivingUp() {
+        String siteId = newSite(SiteMode.TEST).site().id();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String owner = "gateway-attempts-test";
+        // an advance this test holds (a lease of an hour; this gateway's runner leaves it alone)
+        db.sql("""
+                INSERT INTO test_clocks (site_id, status, simulated_at, advancing_to, updated_at)
+                VALUES (:site, 'advancing', :now, :target, :now)""")
+                .bind("site", siteId).bind("now", Rows.timestamp(now))
+                .bind("target", Rows.timestamp(now.plus(Duration.ofDays(10))))
+                .fetch().rowsUpdated().block(Duration.ofSeconds(5));
+        Runnable hold = () -> db.sql("UPDATE test_clocks SET lease_owner = :owner, lease_until = :until, "
+                        + "retry_at = NULL WHERE site_id = :site")
+                .bind("site", siteId).bind("owner", owner)
+                .bind("until", Rows.timestamp(Instant.now().plus(Duration.ofHours(1))))
+                .fetch().rowsUpdated().block(Duration.ofSeconds(5));
+        java.util.function.Supplier<Integer> attempts = () -> db.sql(
+                        "SELECT attempts FROM test_clocks WHERE site_id = :site").bind("site", siteId)
+                .map(row -> row.get("attempts", Integer.class)).one().block(Duration.ofSeconds(5));
+        java.util.function.Supplier<Boolean> fail = () -> {
+            hold.run();
+            Instant wall = Instant.now();
+            // the retry an hour away: nothing takes the advance up meanwhile
+            return clocks.failed(siteId, owner, "boom", "gave up", 2, wall.plus(Duration.ofHours(1)), wall)
+                    .block(Duration.ofSeconds(5));
+        };
+        // a failure counts; a step forward forgets it: failures with progress in between never give up
+        for (int day = 1; day <= 3; day++) {
+            assertThat(fail.get()).isFalse();
+            assertThat(attempts.get()).isEqualTo(1);
+            hold.run();
+            assertThat(clocks.recordStep(siteId, owner, now.plus(Duration.ofDays(day)), Instant.now())
+                    .block(Duration.ofSeconds(5))).isTrue();
+            assertThat(attempts.get()).isZero();
+        }
+        // a step that does not move the clock is no progress
+        assertThat(fail.get()).isFalse();
+        hold.run();
+        clocks.recordStep(siteId, owner, now.plus(Duration.ofDays(3)), Instant.now()).block(Duration.ofSeconds(5));
+        assertThat(attempts.get()).isEqualTo(1);
+        // the max-attempts-th (2) failure in a row without progress gives up
+        assertThat(fail.get()).isTrue();
+        assertThat(db.sql("SELECT status FROM test_clocks WHERE site_id = :site").bind("site", siteId)
+                .map(row -> row.get("status", String.class)).one().block(Duration.ofSeconds(5))).isEqualTo("failed");
+    }
+
     @Test
     void advancesBeyondTheCapAcrossSitesAreRefusedWithRetryAfterAndChangeNothing() {
-        long advancing = db.sql("SELECT count(*) AS n FROM test_clocks WHERE status = 'advancing'")
-                .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5));
         java.util.List<String> fillers = new java.util.ArrayList<>();
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         SiteWithKey site = newSite(SiteMode.TEST);
         String key = site.key().secret().reveal();
         try {
-            // other sites' advances, held by another live instance, fill the platform up to its cap
-            for (long i = advancing; i < CAP; i++) {
+            // other sites' advances, held by another live instance, fill the platform up to its cap on their own
+            // (whatever other tests' clocks do meanwhile: one that ends cannot make room)
+            for (long i = 0; i < CAP; i++) {
                 String filler = newSite(SiteMode.TEST).site().id();
                 fillers.add(filler);
                 advancingElsewhere(filler, now);

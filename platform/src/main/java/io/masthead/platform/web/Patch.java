@@ -152,6 +152,24 @@ public final class Patch {
         return null;
     }
 
+    /**
+     * Names each of {@code fields} that is present with {@code null} ("cannot be null"): a field a merge patch can set
+     * but not clear (a flag, a count), reported with the wrong types.
+     */
+    public void rejectNull(String... fields) {
+        for (String field : fields) {
+            JsonNode node = body.get(field);
+            if (node != null && node.isNull()) {
+                violations.add(field, "cannot be null");
+            }
+        }
+    }
+
+    /** The violations a caller's own check found (e.g. of a map read here), reported with the wrong types. */
+    public void rejectAll(java.util.List<io.masthead.platform.validation.Violation> found) {
+        found.forEach(violation -> violations.add(violation.field(), violation.message()));
+    }
+
     /** Names {@code field} as a violation of the body (a rule the caller checks), reported with the wrong types. */
     public void reject(String field, String message) {
         violations.add(field, message);

@@ -67,11 +67,12 @@ class PatchTest {
         assertThat(patch.strings("bad_names")).isEmpty();
         assertThat(patch.strings("bad_item")).containsExactly("a");
         assertThat(patch.instant("bad_at")).isNull();
-        patch.reject("cleared", "cannot be null");
+        patch.rejectNull("cleared", "absent", "at");
+        patch.rejectAll(java.util.List.of(new io.masthead.platform.validation.Violation("meta.key", "too long")));
         assertThatThrownBy(patch::throwIfInvalid).isInstanceOf(ValidationException.class)
                 .satisfies(e -> assertThat(((ValidationException) e).violations())
                         .extracting(io.masthead.platform.validation.Violation::field)
                         .containsExactly("bad_flag", "bad_count", "big_count", "bad_amount", "bad_names",
-                                "bad_item.1", "bad_at", "cleared"));
+                                "bad_item.1", "bad_at", "cleared", "meta.key"));
     }
 }

@@ -179,6 +179,7 @@ class BulkCancellationIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theScopeIsTheSnapshotAtTheJobsCreationSoADryRunMatchesTheRealRun() {
         String site = newSite();
         Instant t0 = freezeClock(site); // the site's time stands still: later subscriptions share the job's time
@@ -200,13 +201,48 @@ class BulkCancellationIntegrationTest extends SubscriptionIntegrationSupport {
         drain(site);
         assertThat(job(site, dry)).containsEntry("status", "succeeded").containsEntry("matched", 5)
                 .containsEntry("canceled", 5);
+        // one of the snapshot changes plan before the dated job runs: its replacement does not escape the job
+        String replacement = created(post(site, "/v1/subscriptions/" + before.getFirst() + "/change_plan")
+                .bodyValue(Map.of("plan", monthlyPlan(site)))).get("id").toString();
         advance(site, date.plusSeconds(1));
-        assertThat(job(site, dated)).containsEntry("status", "succeeded").containsEntry("matched", 5)
+        assertThat(job(site, dated)).containsEntry("status", "succeeded").containsEntry("matched", 6)
                 .containsEntry("canceled", 5);
+        assertThat((Map<String, Object>) job(site, dated).get("report")).containsEntry("skipped_already_ended", 1);
         assertThat(before).allSatisfy(id -> get(site, "/v1/subscriptions/" + id).exchange().expectBody()
                 .jsonPath("$.status").isEqualTo("canceled"));
+        get(site, "/v1/subscriptions/" + replacement).exchange().expectBody().jsonPath("$.status")
+                .isEqualTo("canceled");
         assertThat(after).allSatisfy(id -> get(site, "/v1/subscriptions/" + id).exchange().expectBody()
                 .jsonPath("$.status").isEqualTo("active"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReportCountsTheMembersTheAdminsTookWithThemDryRunToo() {
+        String site = newSite();
+        freezeClock(site);
+        String regular = monthlyPlan(site);
+        String group = plan(site, 50_000, "year", 1, true, 0, "membership", null, false);
+        subscribe(site, Map.of("customer", customer(site, "Boss", "boss@example.com"), "plan", group, "type", "admin",
+                "membership", "desk"));
+        for (String name : List.of("Ann", "Bob")) {
+            subscribe(site, Map.of("customer", customer(site, name, name + "@example.com"), "plan", group, "type",
+                    "member", "membership", "desk"));
+        }
+        subscribe(site, Map.of("customer", customer(site, "Reg", "reg@example.com"), "plan", regular));
+        // every one is in the scope; a dry run changes nothing, so the members count on their own turn too
+        Map<String, Object> scope = Map.of("all", true);
+        String dry = start(site, Map.of("scope", scope, "effective", "period_end", "dry_run", true)).get("id")
+                .toString();
+        drain(site);
+        assertThat((Map<String, Object>) job(site, dry).get("report")).containsEntry("would_cancel", 4)
+                .containsEntry("would_cancel_with_admin", 2).containsEntry("processed", 4);
+        String run = start(site, Map.of("scope", scope, "effective", "period_end")).get("id").toString();
+        drain(site);
+        // the admin came first: its members were set to cancel with it, then skipped on their own turn
+        assertThat((Map<String, Object>) job(site, run).get("report")).containsEntry("canceled", 2)
+                .containsEntry("canceled_with_admin", 2).containsEntry("skipped_already_canceling", 2);
+        assertThat(count(site, "cancel_at_period_end")).isEqualTo(4);
     }
 
     @Autowired

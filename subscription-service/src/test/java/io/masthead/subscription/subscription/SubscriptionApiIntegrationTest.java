@@ -179,6 +179,7 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void patchChangesShipmentsAddressesAndFlagsAndEmitsTheChangedFields() {
         String site = newSite();
         freezeClock(site);
@@ -223,6 +224,14 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
                 "quantity");
         assertProblem(patch(site, "/v1/subscriptions/" + id).bodyValue("{\"auto_renew\": \"yes\"}").exchange(),
                 422, "auto_renew");
+        // null is no value of a flag: each named, with the metadata's and the types' violations in one problem
+        patch(site, "/v1/subscriptions/" + id).bodyValue("""
+                {"cancel_at_period_end": null, "auto_renew": null, "shipments_undeliverable": null,
+                 "shipments_remaining": "3", "metadata": {"%s": "x"}}""".formatted("k".repeat(41))).exchange()
+                .expectStatus().isEqualTo(422).expectBody()
+                .jsonPath("$.errors[*].field").value(fields -> assertThat((List<String>) fields)
+                        .containsExactlyInAnyOrder("cancel_at_period_end", "auto_renew", "shipments_undeliverable",
+                                "shipments_remaining", "metadata." + "k".repeat(41)));
         assertProblem(patch(site, "/v1/subscriptions/" + id).bodyValue("{\"shipping_address\": null}").exchange(),
                 422, "shipping_address");
         String strangers = address(site, customer(site, "Other", "other@example.com"), AddressType.SHIPPING, null);
@@ -437,6 +446,9 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
                 "membership", "newsroom")).get("id").toString();
         String bobMember = subscribe(site, Map.of("customer", bob, "plan", silver, "type", "member",
                 "membership", "newsroom")).get("id").toString();
+        // a member on its way out: the group's change of plan cancels it now and does not re-enroll it
+        String leaving = subscribe(site, Map.of("customer", customer(site, "Lea", "lea@example.com"), "plan", silver,
+                "type", "member", "membership", "newsroom", "cancel_at_period_end", true)).get("id").toString();
         long rowsBefore = rows(site, "subscriptions");
 
         // a member does not move alone; an admin does not take its group off membership plans: nothing written
@@ -471,6 +483,8 @@ class SubscriptionApiIntegrationTest extends SubscriptionIntegrationSupport {
                     .containsEntry("status", "active");
             assertThat(eventTypes(site, replacement)).containsExactly("subscription.created");
         }
+        assertThat(read(site, leaving)).containsEntry("status", "canceled");
+        assertThat(((SubscriptionCanceled) events(site, leaving).getLast().value()).getReplacedBy()).isNull();
         assertThat(rows(site, "subscriptions")).isEqualTo(rowsBefore + 3);
         assertThat(db.sql("SELECT count(*) AS n FROM subscriptions WHERE site_id = :site AND membership_admin_id = :a "
                         + "AND status = 'active'").bind("site", site).bind("a", newAdminId)

@@ -233,4 +233,45 @@ class SubscriptionScenarioTest extends SubscriptionIntegrationSupport {
         assertThat(story(site, next)).containsExactly(at("subscription.created", day10),
                 at("subscription.renewed", day10.atZone(ZoneOffset.UTC).plusYears(1).toInstant()));
     }
+
+    @Test
+    void aMemberNeverOutlivesItsAdmin() {
+        String site = newSite();
+        Instant t0 = freezeClock(site);
+        String group = plan(site, 50_000, "year", 1, true, 0, "membership", null, false);
+        // an admin that expires at its period end, and one set to cancel at it
+        String expiring = id(subscribe(site, Map.of("customer", customer(site, "Exp", "exp@example.com"), "plan",
+                group, "type", "admin", "membership", "expiring", "auto_renew", false)));
+        String canceling = id(subscribe(site, Map.of("customer", customer(site, "Can", "can@example.com"), "plan",
+                group, "type", "admin", "membership", "canceling")));
+        Instant month2 = advance(site, plusMonths(t0, 2));
+        // members joining later: their own periods end after their admins'
+        String ofExpiring = id(subscribe(site, Map.of("customer", customer(site, "Eve", "eve@example.com"), "plan",
+                group, "type", "member", "membership", "expiring")));
+        String ofCanceling = id(subscribe(site, Map.of("customer", customer(site, "Cid", "cid@example.com"), "plan",
+                group, "type", "member", "membership", "canceling")));
+        patch(site, "/v1/subscriptions/" + canceling).bodyValue(Map.of("cancel_at_period_end", true)).exchange()
+                .expectStatus().isOk();
+        // an admin set to cancel takes no new member: it would outlive the admin
+        post(site, "/v1/subscriptions").bodyValue(Map.of("customer", customer(site, "Late", "late@example.com"),
+                "plan", group, "type", "member", "membership", "canceling")).exchange()
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.type").isEqualTo("urn:masthead:problem:membership-admin-canceling");
+
+        advance(site, plusMonths(t0, 13));
+        Instant adminsEnd = plusMonths(t0, 12);
+        assertThat(story(site, expiring)).containsExactly(at("subscription.created", t0),
+                at("subscription.expired", adminsEnd));
+        assertThat(story(site, ofExpiring)).containsExactly(at("subscription.created", month2),
+                at("subscription.canceled", adminsEnd));
+        assertThat(story(site, canceling)).containsExactly(at("subscription.created", t0),
+                at("subscription.updated", month2), at("subscription.canceled", adminsEnd));
+        assertThat(story(site, ofCanceling)).containsExactly(at("subscription.created", month2),
+                at("subscription.updated", month2), at("subscription.canceled", adminsEnd));
+        for (String member : List.of(ofExpiring, ofCanceling)) {
+            get(site, "/v1/subscriptions/" + member).exchange().expectBody()
+                    .jsonPath("$.status").isEqualTo("canceled")
+                    .jsonPath("$.ended_at").isEqualTo(adminsEnd.toString());
+        }
+    }
 }

@@ -21,8 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRoundsPerStep    rounds a step may take before the attempt fails
  * @param pauseAfterBusyRound the pause before another round when a service was not quiet
  * @param callTimeout         the longest a service's step call may take
- * @param maxAttempts         attempts of an advance before it gives up: the clock is then {@code failed} (a new
- *                            advance starts from where it stands)
+ * @param maxAttempts         failed attempts of an advance in a row without progress (a settled step forgets them)
+ *                            before it gives up: the clock is then {@code failed} (a new advance starts from where it
+ *                            stands)
  * @param maxConcurrentAdvances advancing clocks across every site at once; an advance beyond is refused (429) with
  *                            {@code Retry-After: capacity-retry-after}
  * @param capacityRetryAfter  the {@code Retry-After} of that refusal

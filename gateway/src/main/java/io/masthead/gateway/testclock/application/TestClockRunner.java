@@ -106,7 +106,8 @@ public class TestClockRunner implements SmartLifecycle {
                     Instant wall = Timestamps.now(clock);
                     String error = String.valueOf(e.getMessage());
                     String failure = "the advance to " + claimed.advancingTo() + " gave up after "
-                            + properties.maxAttempts() + " attempts; the last one failed: " + error;
+                            + properties.maxAttempts() + " attempts in a row without progress; the last one failed: "
+                            + error;
                     return clocks.failed(site, owner, error, failure, properties.maxAttempts(),
                                     wall.plus(properties.retryBackoff()), wall)
                             .doOnNext(gaveUp -> {

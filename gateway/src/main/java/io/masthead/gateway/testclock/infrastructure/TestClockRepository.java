@@ -60,7 +60,7 @@ public class TestClockRepository {
      */
     public Flux<TestClock> claim(String owner, Instant wall, Instant leaseUntil, String onlySite, int limit) {
         return db.sql("""
-                        UPDATE test_clocks SET lease_owner = :owner, lease_until = :until, attempts = attempts + 1
+                        UPDATE test_clocks SET lease_owner = :owner, lease_until = :until
                          WHERE site_id IN (
                                SELECT site_id FROM test_clocks
                                 WHERE status = 'advancing'
@@ -88,10 +88,14 @@ public class TestClockRepository {
                 .fetch().rowsUpdated().map(n -> n == 1);
     }
 
-    /** Every service settled at {@code t}: the clock stands there now; false when the lease is no longer ours. */
+    /**
+     * Every service settled at {@code t}: the clock stands there now; a step forward is progress, so the failures
+     * counted so far are forgotten (only failures without progress give up). False when the lease is no longer ours.
+     */
     public Mono<Boolean> recordStep(String siteId, String owner, Instant t, Instant wall) {
         return db.sql("""
-                        UPDATE test_clocks SET simulated_at = GREATEST(simulated_at, :t), updated_at = :wall
+                        UPDATE test_clocks SET simulated_at = GREATEST(simulated_at, :t),
+                               attempts = CASE WHEN :t > simulated_at THEN 0 ELSE attempts END, updated_at = :wall
                          WHERE site_id = :site AND status = 'advancing' AND lease_owner = :owner""")
                 .bind("site", siteId).bind("owner", owner).bind("t", Rows.timestamp(t))
                 .bind("wall", Rows.timestamp(wall))
@@ -113,9 +117,10 @@ public class TestClockRepository {
     }
 
     /**
-     * An attempt failed: the lease is given up, and the next attempt waits until {@code retryAt}; or, when this was
-     * attempt {@code maxAttempts} (attempts are counted by the claims), the advance gives up: the clock is
-     * {@code failed} with {@code failure}, standing where the services last settled.
+     * An attempt failed: it is counted, the lease is given up, and the next attempt waits until {@code retryAt}; or,
+     * when this was the {@code maxAttempts}-th failure since the clock last moved forward ({@link #recordStep}), the
+     * advance gives up: the clock is {@code failed} with {@code failure}, standing where the services last settled.
+     * A lease lost (an instance stopped) is no failure.
      *
      * @return true when the clock is failed now
      */
@@ -123,10 +128,11 @@ public class TestClockRepository {
             Instant retryAt, Instant wall) {
         return db.sql("""
                         UPDATE test_clocks
-                           SET status = CASE WHEN attempts >= :max THEN 'failed' ELSE status END,
-                               advancing_to = CASE WHEN attempts >= :max THEN NULL ELSE advancing_to END,
-                               retry_at = CASE WHEN attempts >= :max THEN NULL ELSE :retry END,
-                               last_error = CASE WHEN attempts >= :max THEN :failure ELSE :error END,
+                           SET attempts = attempts + 1,
+                               status = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE status END,
+                               advancing_to = CASE WHEN attempts + 1 >= :max THEN NULL ELSE advancing_to END,
+                               retry_at = CASE WHEN attempts + 1 >= :max THEN NULL ELSE :retry END,
+                               last_error = CASE WHEN attempts + 1 >= :max THEN :failure ELSE :error END,
                                lease_owner = NULL, lease_until = NULL, updated_at = :wall
                          WHERE site_id = :site AND status = 'advancing' AND lease_owner = :owner
                         RETURNING status""")

@@ -59,7 +59,8 @@ class TestClockController {
                     + "background: every service processes the site's due work up to the target in due-time "
                     + "order, including work that other work causes, as if the time had passed. The clock is "
                     + "`advancing` meanwhile, then `ready`, and `test_clock.ready` is sent (topic `sites.v1`, "
-                    + "webhook). An advance whose attempts keep failing gives up after `max-attempts`: the clock is "
+                    + "webhook). An advance that fails `max-attempts` times in a row without progress (a settled step "
+                    + "forgets the failures) gives up: the clock is "
                     + "`failed` with its `failure`, and a new advance (of a failed clock) starts from where it "
                     + "stands.")
     @ApiResponse(responseCode = "202", description = "The advance started: the clock, advancing")

@@ -5,13 +5,14 @@ import io.masthead.platform.duework.DueWork;
 import io.masthead.platform.duework.DueWorkProperties;
 import io.masthead.platform.duework.DueWorkHandler;
 import io.masthead.platform.id.Ids;
+import io.masthead.platform.r2dbc.Conflicts;
 import io.masthead.platform.security.Caller;
 import io.masthead.platform.time.SiteTime;
 import io.masthead.platform.web.ProblemException;
 import io.masthead.subscription.bulkcancel.infrastructure.BulkCancellationRepository;
 import io.masthead.subscription.bulkcancel.model.BulkCancellation;
 import io.masthead.subscription.subscription.application.SubscriptionService;
-import io.masthead.subscription.subscription.application.SubscriptionService.BulkOutcome;
+import io.masthead.subscription.subscription.application.SubscriptionService.BulkResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -103,7 +104,9 @@ public class BulkCancellationService implements DueWorkHandler {
     @Override
     public Mono<Void> handle(DueItem item, Instant siteNow) {
         // the next batch's item is written by the item's transaction: it replaces the item this one deleted
-        Mono<Void> batch = ownTransaction.transactional(runBatch(item, siteNow))
+        // a deadlock with a concurrent change (PostgreSQL aborts one of the two) runs the batch again at once instead
+        // of using up one of the item's tries
+        Mono<Void> batch = Conflicts.retrying(ownTransaction.transactional(runBatch(item, siteNow)))
                 .flatMap(job -> job.isFinished() ? Mono.<Void>empty()
                         : dueWork.schedule(job.siteId(), job.livemode(), KIND, job.id(), siteNow, null));
         return batch.onErrorResume(error -> {
@@ -149,18 +152,20 @@ public class BulkCancellationService implements DueWorkHandler {
                 });
     }
 
-    private static BulkCancellation.Batch tally(List<String> ids, List<BulkOutcome> outcomes) {
+    private static BulkCancellation.Batch tally(List<String> ids, List<BulkResult> outcomes) {
         int canceled = 0;
         int ended = 0;
         int canceling = 0;
-        for (BulkOutcome o : outcomes) {
-            switch (o) {
+        long withAdmin = 0;
+        for (BulkResult o : outcomes) {
+            switch (o.outcome()) {
                 case CANCELED, WOULD_CANCEL -> canceled++;
                 case ALREADY_ENDED -> ended++;
                 case ALREADY_CANCELING -> canceling++;
             }
+            withAdmin += o.withAdmin();
         }
-        return new BulkCancellation.Batch(canceled, ended, canceling, ids.isEmpty() ? null : ids.getLast(),
+        return new BulkCancellation.Batch(canceled, ended, canceling, withAdmin, ids.isEmpty() ? null : ids.getLast(),
                 ids.size() < BATCH_SIZE);
     }
 }

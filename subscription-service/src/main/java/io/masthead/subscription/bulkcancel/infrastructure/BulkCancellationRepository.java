@@ -19,7 +19,7 @@ public class BulkCancellationRepository {
 
     private static final String COLUMNS = """
             id, site_id, livemode, scope_all, scope_plan, scope_status, effective, effective_date, dry_run, status,
-            matched, canceled, skipped_ended, skipped_canceling, cursor_id, failure, created_at, updated_at,
+            matched, canceled, skipped_ended, skipped_canceling, canceled_with_admin, cursor_id, failure, created_at, updated_at,
             completed_at""";
 
     private final DatabaseClient db;
@@ -32,9 +32,10 @@ public class BulkCancellationRepository {
         return db.sql("""
                         INSERT INTO bulk_cancellations (id, site_id, livemode, scope_all, scope_plan, scope_status,
                             effective, effective_date, dry_run, status, matched, canceled, skipped_ended,
-                            skipped_canceling, cursor_id, failure, created_at, updated_at, completed_at)
+                            skipped_canceling, canceled_with_admin, cursor_id, failure, created_at, updated_at,
+                            completed_at)
                         VALUES (:id, :site, :livemode, :all, :plan, :scopeStatus, :effective, :effectiveDate, :dryRun,
-                            :status, :matched, :canceled, :skippedEnded, :skippedCanceling, :cursor, :failure,
+                            :status, :matched, :canceled, :skippedEnded, :skippedCanceling, :withAdmin, :cursor, :failure,
                             :createdAt, :updatedAt, :completedAt)""")
                 .bind("id", b.id()).bind("site", b.siteId()).bind("livemode", b.livemode())
                 .bind("all", b.scope().all()).bind("plan", text(b.scope().planId()))
@@ -42,7 +43,8 @@ public class BulkCancellationRepository {
                 .bind("effective", b.effective().wireName()).bind("effectiveDate", ts(b.effectiveDate()))
                 .bind("dryRun", b.dryRun()).bind("status", b.status().wireName()).bind("matched", b.matched())
                 .bind("canceled", b.canceled()).bind("skippedEnded", b.skippedEnded())
-                .bind("skippedCanceling", b.skippedCanceling()).bind("cursor", text(b.cursor()))
+                .bind("skippedCanceling", b.skippedCanceling()).bind("withAdmin", b.canceledWithAdmin())
+                .bind("cursor", text(b.cursor()))
                 .bind("failure", text(b.failure())).bind("createdAt", Rows.timestamp(b.createdAt()))
                 .bind("updatedAt", Rows.timestamp(b.updatedAt())).bind("completedAt", ts(b.completedAt()))
                 .fetch().rowsUpdated().then();
@@ -52,12 +54,14 @@ public class BulkCancellationRepository {
     public Mono<Void> update(BulkCancellation b) {
         return db.sql("""
                         UPDATE bulk_cancellations SET status = :status, matched = :matched, canceled = :canceled,
-                            skipped_ended = :skippedEnded, skipped_canceling = :skippedCanceling, cursor_id = :cursor,
+                            skipped_ended = :skippedEnded, skipped_canceling = :skippedCanceling,
+                            canceled_with_admin = :withAdmin, cursor_id = :cursor,
                             failure = :failure, updated_at = :updatedAt, completed_at = :completedAt
                          WHERE site_id = :site AND id = :id""")
                 .bind("id", b.id()).bind("site", b.siteId()).bind("status", b.status().wireName())
                 .bind("matched", b.matched()).bind("canceled", b.canceled())
                 .bind("skippedEnded", b.skippedEnded()).bind("skippedCanceling", b.skippedCanceling())
+                .bind("withAdmin", b.canceledWithAdmin())
                 .bind("cursor", text(b.cursor())).bind("failure", text(b.failure()))
                 .bind("updatedAt", Rows.timestamp(b.updatedAt())).bind("completedAt", ts(b.completedAt()))
                 .fetch().rowsUpdated().then();
@@ -87,7 +91,8 @@ public class BulkCancellationRepository {
                 Rows.instant(row, "effective_date"), Boolean.TRUE.equals(row.get("dry_run", Boolean.class)),
                 BulkCancellation.Status.parse(row.get("status", String.class)), row.get("matched", Long.class),
                 row.get("canceled", Long.class), row.get("skipped_ended", Long.class),
-                row.get("skipped_canceling", Long.class), row.get("cursor_id", String.class),
+                row.get("skipped_canceling", Long.class), row.get("canceled_with_admin", Long.class),
+                row.get("cursor_id", String.class),
                 row.get("failure", String.class), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"),
                 Rows.instant(row, "completed_at"));
     }

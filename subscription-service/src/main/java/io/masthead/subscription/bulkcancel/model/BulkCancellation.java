@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public record BulkCancellation(String id, String siteId, boolean livemode, Scope scope, Effective effective,
         Instant effectiveDate, boolean dryRun, Status status, long matched, long canceled, long skippedEnded,
-        long skippedCanceling, String cursor, String failure, Instant createdAt, Instant updatedAt,
+        long skippedCanceling, long canceledWithAdmin, String cursor, String failure, Instant createdAt, Instant updatedAt,
         Instant completedAt) {
 
     public static final String ID_PREFIX = "bcn";
@@ -102,7 +102,7 @@ public record BulkCancellation(String id, String siteId, boolean livemode, Scope
         v.throwIfAny();
         return new BulkCancellation(id, siteId, livemode, new Scope(Boolean.TRUE.equals(all), plan,
                 status == null ? null : SubscriptionStatus.parse(status)), Effective.parse(effective), effectiveDate,
-                Boolean.TRUE.equals(dryRun), Status.PENDING, 0, 0, 0, 0, null, null, now, now, null);
+                Boolean.TRUE.equals(dryRun), Status.PENDING, 0, 0, 0, 0, 0, null, null, now, now, null);
     }
 
     /**
@@ -136,11 +136,16 @@ public record BulkCancellation(String id, String siteId, boolean livemode, Scope
 
     public BulkCancellation started(long matchedCount, Instant now) {
         return new BulkCancellation(id, siteId, livemode, scope, effective, effectiveDate, dryRun, Status.RUNNING,
-                matchedCount, canceled, skippedEnded, skippedCanceling, cursor, failure, createdAt, now, completedAt);
+                matchedCount, canceled, skippedEnded, skippedCanceling, canceledWithAdmin, cursor, failure, createdAt, now,
+                completedAt);
     }
 
-    /** The tally of one batch. */
-    public record Batch(int canceled, int skippedEnded, int skippedCanceling, String lastId, boolean last) {
+    /**
+     * The tally of one batch; {@code canceledWithAdmin}: the live members the batch's admins' subscriptions took with
+     * them (or, in a dry run, would).
+     */
+    public record Batch(int canceled, int skippedEnded, int skippedCanceling, long canceledWithAdmin, String lastId,
+            boolean last) {
     }
 
     public BulkCancellation after(Batch b, Instant now) {
@@ -148,12 +153,13 @@ public record BulkCancellation(String id, String siteId, boolean livemode, Scope
         return new BulkCancellation(id, siteId, livemode, scope, effective, effectiveDate, dryRun,
                 done ? Status.SUCCEEDED : Status.RUNNING, matched, canceled + b.canceled(),
                 skippedEnded + b.skippedEnded(), skippedCanceling + b.skippedCanceling(),
-                b.lastId() == null ? cursor : b.lastId(), failure, createdAt, now, done ? now : null);
+                canceledWithAdmin + b.canceledWithAdmin(), b.lastId() == null ? cursor : b.lastId(), failure, createdAt, now, done ? now : null);
     }
 
     public BulkCancellation failed(String reason, Instant now) {
         return new BulkCancellation(id, siteId, livemode, scope, effective, effectiveDate, dryRun, Status.FAILED,
-                matched, canceled, skippedEnded, skippedCanceling, cursor, reason, createdAt, now, now);
+                matched, canceled, skippedEnded, skippedCanceling, canceledWithAdmin, cursor, reason, createdAt, now,
+                now);
     }
 
     public boolean isFinished() {
@@ -167,6 +173,8 @@ public record BulkCancellation(String id, String siteId, boolean livemode, Scope
         r.put("skipped_already_ended", skippedEnded);
         r.put("skipped_already_canceling", skippedCanceling);
         r.put("processed", canceled + skippedEnded + skippedCanceling);
+        // members of a group go with their admin's subscription, in the scope or not
+        r.put(dryRun ? "would_cancel_with_admin" : "canceled_with_admin", canceledWithAdmin);
         if (failure != null) {
             r.put("failure", failure);
         }

@@ -52,7 +52,9 @@ class BulkCancellationController {
             Scope scope, String effective, Instant effectiveDate, boolean dryRun,
             @Schema(description = "Subscriptions in the scope when the job started") long matched,
             @Schema(description = "Canceled so far (a dry run: would be canceled)") long canceled,
-            @Schema(description = "Counts of the result: canceled, skipped and why") Map<String, Object> report,
+            @Schema(description = "Counts of the result: canceled (would_cancel in a dry run), skipped and why, "
+                    + "and canceled_with_admin (would_cancel_with_admin): the live members an admin's subscription in "
+                    + "the scope took with it, in the scope or not") Map<String, Object> report,
             Instant createdAt, Instant updatedAt, Instant completedAt) {
 
         static BulkCancellationResource of(BulkCancellation b) {
@@ -66,8 +68,13 @@ class BulkCancellationController {
 
     @PostMapping
     @Operation(operationId = "createBulkCancellation", summary = "Start a bulk cancellation",
-            description = "Accepted at once; runs in batches (each subscription canceled emits its event). A re-run "
-                    + "skips what is already canceled. Follow it with GET /v1/bulk_cancellations/{id}.")
+            description = "Accepted at once; runs in batches (each subscription canceled emits its event). The scope "
+                    + "is the snapshot at the job's creation: the subscriptions of its plan and status created "
+                    + "before the job (a later one is not the job's, even when a dated job runs later), plus the "
+                    + "replacements a change of plan made since of those; their status is read when a batch reaches "
+                    + "them. A membership admin's subscription takes its live members with it (counted in "
+                    + "canceled_with_admin). A re-run skips what is already canceled. Follow it with "
+                    + "GET /v1/bulk_cancellations/{id}.")
     @ApiResponse(responseCode = "202", description = "The job, pending; `Location` is its URL")
     @ApiResponse(responseCode = "422", description = "A bad scope, effective or effective_date")
     Mono<ResponseEntity<BulkCancellationResource>> create(Caller caller, @RequestBody CreateBulkCancellation body) {

@@ -40,18 +40,20 @@ public class LifecycleHandlers {
     private final SubscriptionRepository subscriptions;
     private final SubscriptionLifecycle lifecycle;
     private final Outbox outbox;
-    private final AggregateLock locks;
     private final EventHeaderFactory headers;
+    private final AggregateLock locks;
     private final DueWork dueWork;
+    private final SubscriptionService service;
 
     public LifecycleHandlers(SubscriptionRepository subscriptions, SubscriptionLifecycle lifecycle, Outbox outbox,
-            AggregateLock locks, EventHeaderFactory headers, DueWork dueWork) {
+            AggregateLock locks, EventHeaderFactory headers, DueWork dueWork, SubscriptionService service) {
+        this.locks = locks;
         this.dueWork = dueWork;
         this.subscriptions = subscriptions;
         this.lifecycle = lifecycle;
         this.outbox = outbox;
-        this.locks = locks;
         this.headers = headers;
+        this.service = service;
     }
 
     /** Period ends in chunks: see {@link PeriodEnds}. */
@@ -96,7 +98,8 @@ public class LifecycleHandlers {
             @Override
             public Mono<Void> handle(DueItem item, Instant siteNow) {
                 return subscriptions.find(item.siteId(), item.key())
-                        .flatMap(s -> locks.lock(SubscriptionService.CUSTOMER, s.siteId(), s.customerId()))
+                        // the customers of its group in id order, like every change (an admin's end cascades)
+                        .flatMap(service::lockCustomersOf)
                         .then(Mono.defer(() -> subscriptions.findForUpdate(item.siteId(), item.key())))
                         .flatMap(s -> step.run(s, item, siteNow));
             }
@@ -131,8 +134,11 @@ public class LifecycleHandlers {
                     case Subscription.Canceled c -> SubscriptionEvents.canceled(h, after, "none", 0, null);
                     case Subscription.Began b -> SubscriptionEvents.updated(h, after, after.changedFieldsSince(before));
                 }));
+        // an admin's subscription that ended takes its group with it
+        Mono<Void> members = step instanceof Subscription.Expired || step instanceof Subscription.Canceled
+                ? service.endMembersWithAdmin(after, now) : Mono.empty();
         return subscriptions.update(after).then(period).then(lifecycle.align(after, item.kind(), enteringTrial))
-                .then(event);
+                .then(event).then(members);
     }
 
     /**
@@ -221,7 +227,13 @@ public class LifecycleHandlers {
                     .then(dueWork.scheduleAll(next))
                     .then(Flux.fromIterable(realign)
                             .concatMap(after -> lifecycle.align(after, Lifecycle.PERIOD_END, false)).then())
-                    .then(events.flatMap(outbox::appendAll));
+                    .then(events.flatMap(outbox::appendAll))
+                    // an admin's subscription that ended takes its group with it (its members' customers are locked
+                    // after the chunk's: a deadlock with a request on the same group rolls the chunk back and it runs
+                    // again shortly)
+                    .then(Flux.fromIterable(steps)
+                            .filter(step -> step instanceof Subscription.Expired || step instanceof Subscription.Canceled)
+                            .concatMap(step -> service.endMembersWithAdmin(step.subscription(), now)).then());
         }
     }
 

@@ -27,15 +27,19 @@ import io.masthead.subscription.subscription.model.MembershipRules;
 import io.masthead.subscription.subscription.model.NewSubscription;
 import io.masthead.subscription.subscription.model.PlanTerms;
 import io.masthead.subscription.subscription.model.Refund;
+import io.masthead.subscription.subscription.model.Rejection;
 import io.masthead.subscription.subscription.model.Subscription;
 import io.masthead.subscription.subscription.model.SubscriptionFilter;
 import io.masthead.subscription.subscription.model.SubscriptionStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -94,16 +98,14 @@ public class SubscriptionService {
             return siteTime.now(caller).flatMap(now -> {
                 in.validate(now).throwIfAny();
                 return checked(caller, in, now, null).flatMap(checked -> {
-                    Subscription s = in.toSubscription(Ids.next(Subscription.ID_PREFIX, clock), caller.siteId(),
-                            caller.livemode(), checked.plan(), checked.membership(), now, null);
-                    Mono<Subscription> work = lockAdminsCustomer(s)
-                            .then(lockCustomer(s))
-                            .then(requireRoomInGroup(s))
-                            .then(plans.markUsed(caller.siteId(), s.plan().planId()))
-                            .then(insertNew(s, now))
-                            .then(header(SubscriptionEvents.CREATED, s, now))
-                            .flatMap(h -> outbox.append(SubscriptionEvents.created(h, s)))
-                            .thenReturn(s);
+                    Mono<Subscription> work = lockAndJoin(caller.siteId(), in, checked)
+                            .map(membership -> in.toSubscription(Ids.next(Subscription.ID_PREFIX, clock),
+                                    caller.siteId(), caller.livemode(), checked.plan(), membership, now, null))
+                            .flatMap(s -> plans.markUsed(caller.siteId(), s.plan().planId())
+                                    .then(insertNew(s, now))
+                                    .then(header(SubscriptionEvents.CREATED, s, now))
+                                    .flatMap(h -> outbox.append(SubscriptionEvents.created(h, s)))
+                                    .thenReturn(s));
                     return Conflicts.retrying(transaction.transactional(work)).onErrorMap(Rejections::translate);
                 });
             });
@@ -114,33 +116,75 @@ public class SubscriptionService {
     }
 
     /**
-     * For a new member: the customer of its admin's subscription, locked before the member's own (the admin's changes
-     * lock the admin's customer, then its members' customers: taking the admin's first keeps one order).
+     * Locks what a new subscription's transaction writes under and answers its membership. A member's group admin is
+     * resolved here, inside the transaction (the one checked before may have been replaced by a change of plan since):
+     * the customers of the admin and of the member are locked in id order (every writer of a group locks its
+     * customers so, before any subscription row), then the group's admin subscription, which must be live, on the
+     * member's plan, not set to cancel at its period end (409 {@code membership-admin-canceling}: a member never
+     * outlives its admin) and have room ({@link MembershipRules#MAX_MEMBERS_PER_GROUP}). The lock on the admin's row
+     * keeps a cancellation of the admin from missing the new member.
      */
-    private Mono<Void> lockAdminsCustomer(Subscription s) {
-        if (s.membership().type() != Membership.Type.MEMBER) {
-            return Mono.empty();
+    private Mono<Membership> lockAndJoin(String siteId, NewSubscription in, Checked checked) {
+        Membership membership = checked.membership();
+        if (membership.type() != Membership.Type.MEMBER) {
+            return locks.lock(CUSTOMER, siteId, in.customerId()).thenReturn(membership);
         }
-        return subscriptions.find(s.siteId(), s.membership().adminSubscriptionId())
-                .flatMap(admin -> locks.lock(CUSTOMER, admin.siteId(), admin.customerId())).then();
-    }
-
-    /**
-     * For a new member: its admin's subscription, locked, is still live and has room for one more member
-     * ({@link MembershipRules#MAX_MEMBERS_PER_GROUP}); the lock keeps a cancellation of the admin from missing it.
-     */
-    private Mono<Void> requireRoomInGroup(Subscription s) {
-        if (s.membership().type() != Membership.Type.MEMBER) {
-            return Mono.empty();
-        }
-        String group = s.membership().group();
-        return subscriptions.findForUpdate(s.siteId(), s.membership().adminSubscriptionId())
+        String group = membership.group();
+        return subscriptions.find(siteId, membership.adminSubscriptionId())
+                .map(Subscription::customerId)
+                .defaultIfEmpty(in.customerId())
+                .flatMap(adminCustomer -> lockCustomers(siteId, List.of(adminCustomer, in.customerId())))
+                .then(Mono.defer(() -> subscriptions.findGroupAdmin(siteId, group)))
+                .filter(admin -> !admin.status().isTerminal())
+                // a new admin of another customer (rare): its customer before its row
+                .flatMap(admin -> locks.lock(CUSTOMER, siteId, admin.customerId())
+                        .then(Mono.defer(() -> subscriptions.findForUpdate(siteId, admin.subscriptionId()))))
                 .filter(admin -> !admin.status().isTerminal())
                 .switchIfEmpty(Mono.error(() -> ValidationException.of("membership", "group '" + group
                         + "' has no live admin subscription for a member to join")))
-                .flatMap(admin -> subscriptions.countLiveMembers(s.siteId(), admin.id()))
-                .flatMap(n -> MembershipRules.checkRoomForMember(group, n)
-                        .map(r -> Mono.<Void>error(Rejections.problem(r))).orElse(Mono.empty()));
+                .flatMap(admin -> {
+                    Optional<Rejection> broken = MembershipRules.check(Membership.Type.MEMBER, group, checked.plan(),
+                            Optional.of(groupAdmin(admin)));
+                    if (broken.isPresent()) {
+                        return Mono.error(Rejections.problem(broken.get()));
+                    }
+                    return subscriptions.countLiveMembers(siteId, admin.id())
+                            .flatMap(n -> MembershipRules.checkRoomForMember(group, admin.cancelAtPeriodEnd(), n)
+                                    .map(r -> Mono.<Membership>error(Rejections.problem(r)))
+                                    .orElseGet(() -> Mono.just(new Membership(Membership.Type.MEMBER, group,
+                                            admin.id()))));
+                });
+    }
+
+    private static MembershipRules.GroupAdmin groupAdmin(Subscription admin) {
+        return new MembershipRules.GroupAdmin(admin.id(), admin.status(), admin.plan().planId(), admin.customerId());
+    }
+
+    /** Locks the customers (the events' keys) in id order, each once: writers of overlapping groups lock alike. */
+    private Mono<Void> lockCustomers(String siteId, Collection<String> customerIds) {
+        return Flux.fromIterable(new TreeSet<>(customerIds))
+                .concatMap(customerId -> locks.lock(CUSTOMER, siteId, customerId))
+                .then();
+    }
+
+    /**
+     * Locks the customers a change of {@code s} (read without a lock) may write events under, in id order, before any
+     * subscription row: its own; for an admin's subscription those of its live members (a cascade writes theirs); for
+     * a member's, its admin's (a member's change reads and locks its admin). The lifecycle's due work and bulk
+     * cancellations lock through here too, so every writer of a group takes its locks in one order.
+     */
+    public Mono<Void> lockCustomersOf(Subscription s) {
+        Flux<String> others = switch (s.membership().type()) {
+            case REGULAR -> Flux.empty();
+            case ADMIN -> groupMembers(s).map(Subscription::customerId);
+            case MEMBER -> subscriptions.find(s.siteId(), s.membership().adminSubscriptionId())
+                    .map(Subscription::customerId).flux();
+        };
+        return others.collectList().flatMap(ids -> {
+            List<String> all = new ArrayList<>(ids);
+            all.add(s.customerId());
+            return lockCustomers(s.siteId(), all);
+        });
     }
 
     /**
@@ -265,8 +309,8 @@ public class SubscriptionService {
     }
 
     /**
-     * Runs {@code change} on the subscription read and locked in a transaction (customer first, then the
-     * subscription), with the site's time.
+     * Runs {@code change} on the subscription read and locked in a transaction (the customers of its group first, in
+     * id order: {@link #lockCustomersOf}; then the subscription), with the site's time.
      */
     private <T> Mono<T> change(Caller caller, String id, ChangeFunction<T> change) {
         return Mono.defer(() -> {
@@ -274,7 +318,7 @@ public class SubscriptionService {
             return siteTime.now(caller).flatMap(now -> {
                 Mono<T> work = subscriptions.find(caller.siteId(), id)
                         .switchIfEmpty(Mono.error(() -> ProblemException.notFound("subscription", id)))
-                        .flatMap(unlocked -> lockCustomer(unlocked))
+                        .flatMap(this::lockCustomersOf)
                         .then(Mono.defer(() -> subscriptions.findForUpdate(caller.siteId(), id)))
                         .switchIfEmpty(Mono.error(() -> ProblemException.notFound("subscription", id)))
                         .flatMap(before -> change.apply(before, now));
@@ -308,7 +352,7 @@ public class SubscriptionService {
                 }
                 // an admin's subscription set to cancel at its period end takes its group with it
                 Mono<Void> members = !before.cancelAtPeriodEnd() && after.cancelAtPeriodEnd()
-                        ? cancelMembers(before, true, Refund.NONE, now) : Mono.empty();
+                        ? cancelMembers(before, true, Refund.NONE, now).then() : Mono.empty();
                 return subscriptions.update(after)
                         .then(lifecycle.align(after, null, false))
                         .then(header(SubscriptionEvents.UPDATED, after, now))
@@ -331,33 +375,68 @@ public class SubscriptionService {
     }
 
     /**
-     * The live members hanging off an admin's subscription (none for any other), each locked like every change: its
-     * customer, then its row, in the order of customer ids (two writers of overlapping groups lock alike).
+     * The most live members one transaction changes with their admin: the group's bound, with room for members that
+     * joined in a race or were migrated. A group beyond it is refused loudly (409 {@code membership-group-too-large}),
+     * never changed in part.
      */
-    private Flux<Subscription> lockedLiveMembers(Subscription admin) {
+    static final int MAX_MEMBERS_PER_TRANSACTION = MembershipRules.MAX_MEMBERS_PER_GROUP * 4;
+
+    /**
+     * Every live member hanging off an admin's subscription (none for any other), read whole (the connection serves
+     * one statement at a time), or a 409 when there are more than one transaction changes.
+     */
+    private Flux<Subscription> groupMembers(Subscription admin) {
         if (admin.membership().type() != Membership.Type.ADMIN) {
             return Flux.empty();
         }
-        // read the whole group first: the connection serves one statement at a time
-        return subscriptions.liveMembers(admin.siteId(), admin.id(), MembershipRules.MAX_MEMBERS_PER_GROUP * 4)
+        return subscriptions.liveMembers(admin.siteId(), admin.id(), MAX_MEMBERS_PER_TRANSACTION + 1)
                 .collectList()
-                .flatMapMany(Flux::fromIterable)
+                .flatMapMany(members -> members.size() > MAX_MEMBERS_PER_TRANSACTION
+                        ? Flux.error(new ProblemException(HttpStatus.CONFLICT, "membership-group-too-large",
+                                "Conflict", "the admin's subscription " + admin.id() + " carries more than "
+                                        + MAX_MEMBERS_PER_TRANSACTION + " live members, more than one change moves "
+                                        + "with it: nothing was changed",
+                                List.of(new Violation("subscription", "its group is too large to change at once"))))
+                        : Flux.fromIterable(members));
+    }
+
+    /**
+     * The live members hanging off an admin's subscription (none for any other), each locked like every change: its
+     * customer (already held from {@link #lockCustomersOf}, unless the member joined since), then its row.
+     */
+    private Flux<Subscription> lockedLiveMembers(Subscription admin) {
+        return groupMembers(admin)
                 .concatMap(member -> lockCustomer(member)
                         .then(Mono.defer(() -> subscriptions.findForUpdate(member.siteId(), member.id()))))
                 .filter(member -> !member.status().isTerminal());
     }
 
-    /** Cancels the live members of an admin's subscription as the admin's was canceled; nothing for others. */
-    private Mono<Void> cancelMembers(Subscription admin, boolean atPeriodEnd, Refund refund, Instant now) {
+    /**
+     * Cancels the live members of an admin's subscription as the admin's was canceled; nothing for others. Answers
+     * how many it canceled (a member already set to cancel at its period end is left alone by a cancellation at period
+     * end).
+     */
+    private Mono<Long> cancelMembers(Subscription admin, boolean atPeriodEnd, Refund refund, Instant now) {
         return lockedLiveMembers(admin)
-                .concatMap(member -> {
-                    if (atPeriodEnd && member.cancelAtPeriodEnd()) {
-                        return Mono.empty();
-                    }
-                    return Rejections.orError(member.cancel(now, atPeriodEnd, atPeriodEnd ? Refund.NONE : refund))
-                            .flatMap(c -> writeCancellation(member, c, now, null));
-                })
-                .then();
+                .filter(member -> !(atPeriodEnd && member.cancelAtPeriodEnd()))
+                .concatMap(member -> Rejections.orError(member.cancel(now, atPeriodEnd,
+                                atPeriodEnd ? Refund.NONE : refund))
+                        .flatMap(c -> writeCancellation(member, c, now, null)))
+                .count();
+    }
+
+    /**
+     * The due work's hook for an admin's subscription that ended at its period end (canceled as it was set to, or
+     * expired): every live member ends with it now (canceled, no refund: each is charged by its own periods), with its
+     * own {@code subscription.canceled}, in the same transaction; nothing for any other subscription. The customers
+     * must be locked as {@link #lockCustomersOf} does. Every path that ends a period (one by one or in batches)
+     * calls it, so a member never outlives its admin.
+     */
+    public Mono<Void> endMembersWithAdmin(Subscription admin, Instant now) {
+        if (admin.membership().type() != Membership.Type.ADMIN || !admin.status().isTerminal()) {
+            return Mono.empty();
+        }
+        return cancelMembers(admin, false, Refund.NONE, now).then();
     }
 
     /** Writes a cancellation (from a request or a bulk cancellation) with its event; the row is locked. */
@@ -390,10 +469,14 @@ public class SubscriptionService {
                     .flatMap(terms -> change(caller, id, (before, now) -> {
                         NewSubscription next = before.replacementOn(planId);
                         next.validate(now).throwIfAny();
-                        return recordedAdmin(before)
-                                .flatMap(admin -> MembershipRules.checkChangeOfPlan(before.membership(), terms, admin)
-                                        .map(r -> Mono.<Checked>error(Rejections.problem(r)))
-                                        .orElseGet(() -> checked(caller, next, now, before.id())))
+                        // the rules first on the admin as read (its customer is locked), then on its locked row
+                        return recordedAdmin(before, false)
+                                .flatMap(admin -> refused(MembershipRules.checkChangeOfPlan(before.membership(), terms,
+                                        admin)))
+                                .then(Mono.defer(() -> recordedAdmin(before, true)))
+                                .flatMap(admin -> refused(MembershipRules.checkChangeOfPlan(before.membership(), terms,
+                                        admin)))
+                                .then(Mono.defer(() -> checked(caller, next, now, before.id())))
                                 .flatMap(checked -> Rejections.orError(before.cancel(now, false, refund)).flatMap(c -> {
                                     Subscription created = next.toSubscription(Ids.next(Subscription.ID_PREFIX, clock),
                                             before.siteId(), before.livemode(), checked.plan(), checked.membership(),
@@ -411,28 +494,41 @@ public class SubscriptionService {
     }
 
     /**
-     * The admin subscription a member hangs off, as the membership rules see it (empty for any other), locked: a
-     * cancellation of the admin waits for this change (or this one sees it ended), so its replacement is not missed.
+     * The admin subscription a member hangs off, as the membership rules see it (empty for any other); {@code locked}:
+     * its row locked, so a cancellation of the admin waits for this change (or this one sees it ended) and its
+     * replacement is not missed. Its customer is locked already ({@link #lockCustomersOf}).
      */
-    private Mono<Optional<MembershipRules.GroupAdmin>> recordedAdmin(Subscription s) {
+    private Mono<Optional<MembershipRules.GroupAdmin>> recordedAdmin(Subscription s, boolean locked) {
         if (s.membership().type() != Membership.Type.MEMBER) {
             return Mono.just(Optional.empty());
         }
-        return subscriptions.findForUpdate(s.siteId(), s.membership().adminSubscriptionId())
-                .map(a -> Optional.of(new MembershipRules.GroupAdmin(a.id(), a.status(), a.plan().planId())))
+        String adminId = s.membership().adminSubscriptionId();
+        return (locked ? subscriptions.findForUpdate(s.siteId(), adminId) : subscriptions.find(s.siteId(), adminId))
+                .map(a -> Optional.of(groupAdmin(a)))
                 .defaultIfEmpty(Optional.empty());
+    }
+
+    private static Mono<Void> refused(Optional<Rejection> rejection) {
+        return rejection.map(r -> Mono.<Void>error(Rejections.problem(r))).orElse(Mono.empty());
     }
 
     /**
      * An admin's change of plan: each live member of {@code oldAdmin} is canceled now with the refund (of its own
-     * period) and replaced on the new plan, hanging off {@code newAdmin}, with both events. A member that cannot
-     * move (its replacement breaks a rule of the plan, e.g. an address the product requires) refuses the whole change.
+     * period) and replaced on the new plan, hanging off {@code newAdmin}, with both events; a scheduled or trialing
+     * member keeps its start date or trial end ({@link Subscription#memberReplacementOn}). A member set to cancel at
+     * its period end was leaving: it is canceled now with the refund and not replaced (a change of plan never undoes
+     * a cancellation). A member that cannot move (its replacement breaks a rule of the plan, e.g. an address the
+     * product requires) refuses the whole change.
      */
     private Mono<Void> moveMembers(Subscription oldAdmin, Subscription newAdmin, PlanTerms terms, Refund refund,
             Instant now) {
         return lockedLiveMembers(oldAdmin)
                 .concatMap(member -> {
-                    NewSubscription next = member.replacementOn(terms.planId());
+                    if (member.cancelAtPeriodEnd()) {
+                        return Rejections.orError(member.cancel(now, false, refund))
+                                .flatMap(c -> writeCancellation(member, c, now, null)).then();
+                    }
+                    NewSubscription next = member.memberReplacementOn(terms.planId(), now);
                     List<Violation> bad = new ArrayList<>(next.validate(now).list());
                     bad.addAll(next.validate(terms, now).list());
                     if (!bad.isEmpty()) {
@@ -478,16 +574,38 @@ public class SubscriptionService {
     public enum BulkOutcome { CANCELED, WOULD_CANCEL, ALREADY_ENDED, ALREADY_CANCELING }
 
     /**
-     * Up to {@code limit} ids of the site's subscriptions in {@code filter} with ids below {@code idBefore} (a bulk
-     * cancellation's snapshot), after {@code afterId}, in id order.
+     * What a bulk cancellation did to one subscription, and to how many live members its admin's subscription took
+     * with it (in a dry run: would take).
+     */
+    public record BulkResult(BulkOutcome outcome, long withAdmin) {
+
+        static BulkResult of(BulkOutcome outcome) {
+            return new BulkResult(outcome, 0);
+        }
+    }
+
+    /**
+     * Up to {@code limit} ids of a bulk cancellation's snapshot, after {@code afterId}, in id order: the site's
+     * subscriptions in {@code filter} with ids below {@code idBefore}, then the replacements made since (by a change
+     * of plan) of rows of the snapshot ({@link SubscriptionRepository#replacementIdsAfter}): a subscription in the
+     * snapshot does not escape it by changing plan. Replacements' ids are above every id of the snapshot, so one
+     * keyset runs through both.
      */
     public Flux<String> idsInScope(String siteId, SubscriptionFilter filter, String idBefore, String afterId,
             int limit) {
-        return subscriptions.idsAfter(siteId, filter, idBefore, afterId, limit);
+        if (afterId != null && afterId.compareTo(idBefore) >= 0) {
+            return subscriptions.replacementIdsAfter(siteId, filter, idBefore, afterId, limit);
+        }
+        return subscriptions.idsAfter(siteId, filter, idBefore, afterId, limit).collectList()
+                .flatMapMany(ids -> ids.size() >= limit ? Flux.fromIterable(ids)
+                        : Flux.concat(Flux.fromIterable(ids), subscriptions.replacementIdsAfter(siteId, filter,
+                                idBefore, null, limit - ids.size())));
     }
 
+    /** How many ids {@link #idsInScope} runs through. */
     public Mono<Long> countInScope(String siteId, SubscriptionFilter filter, String idBefore) {
-        return subscriptions.count(siteId, filter, idBefore);
+        return subscriptions.count(siteId, filter, idBefore).flatMap(n -> subscriptions
+                .countReplacements(siteId, filter, idBefore).map(replacements -> n + replacements));
     }
 
     /**
@@ -507,27 +625,30 @@ public class SubscriptionService {
      * every change, skips it when it has ended or is already set to cancel (so a re-run cancels nothing twice), and
      * in a dry run only says what it would do.
      */
-    public Mono<BulkOutcome> cancelInBulk(String siteId, String id, boolean atPeriodEnd, boolean dryRun, Instant now) {
+    public Mono<BulkResult> cancelInBulk(String siteId, String id, boolean atPeriodEnd, boolean dryRun, Instant now) {
         return subscriptions.find(siteId, id)
-                .flatMap(unlocked -> lockCustomer(unlocked))
+                .flatMap(this::lockCustomersOf)
                 .then(Mono.defer(() -> subscriptions.findForUpdate(siteId, id)))
                 .flatMap(before -> {
                     if (before.status().isTerminal()) {
-                        return Mono.just(BulkOutcome.ALREADY_ENDED);
+                        return Mono.just(BulkResult.of(BulkOutcome.ALREADY_ENDED));
                     }
                     if (before.cancelAtPeriodEnd() && atPeriodEnd) {
-                        return Mono.just(BulkOutcome.ALREADY_CANCELING);
+                        return Mono.just(BulkResult.of(BulkOutcome.ALREADY_CANCELING));
                     }
                     var outcome = before.cancel(now, atPeriodEnd, Refund.NONE);
                     if (!outcome.isDone()) {
                         return Mono.error(Rejections.problem(outcome.rejection()));
                     }
-                    return dryRun ? Mono.just(BulkOutcome.WOULD_CANCEL)
-                            : writeCancellation(before, outcome.value(), now, null)
-                                    .then(cancelMembers(before, outcome.value().atPeriodEnd(), Refund.NONE, now))
-                                    .thenReturn(BulkOutcome.CANCELED);
+                    if (dryRun) {
+                        return groupMembers(before).filter(member -> !(atPeriodEnd && member.cancelAtPeriodEnd()))
+                                .count().map(n -> new BulkResult(BulkOutcome.WOULD_CANCEL, n));
+                    }
+                    return writeCancellation(before, outcome.value(), now, null)
+                            .then(cancelMembers(before, outcome.value().atPeriodEnd(), Refund.NONE, now))
+                            .map(n -> new BulkResult(BulkOutcome.CANCELED, n));
                 })
-                .defaultIfEmpty(BulkOutcome.ALREADY_ENDED);
+                .defaultIfEmpty(BulkResult.of(BulkOutcome.ALREADY_ENDED));
     }
 
     private Mono<EventHeader> header(String type, Subscription s, Instant occurredAt) {

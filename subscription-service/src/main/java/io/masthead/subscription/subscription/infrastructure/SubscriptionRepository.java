@@ -318,12 +318,13 @@ public class SubscriptionRepository {
     /** The live (or latest) admin subscription of a membership group. */
     public Mono<MembershipRules.GroupAdmin> findGroupAdmin(String siteId, String group) {
         return db.sql("""
-                        SELECT id, status, plan_id FROM subscriptions
+                        SELECT id, status, plan_id, customer_id FROM subscriptions
                          WHERE site_id = :site AND membership_id = :group AND membership_type = 'admin'
                          ORDER BY (status IN ('canceled', 'expired')), id DESC LIMIT 1""")
                 .bind("site", siteId).bind("group", group)
                 .map(row -> new MembershipRules.GroupAdmin(row.get("id", String.class),
-                        SubscriptionStatus.parse(row.get("status", String.class)), row.get("plan_id", String.class)))
+                        SubscriptionStatus.parse(row.get("status", String.class)), row.get("plan_id", String.class),
+                        row.get("customer_id", String.class)))
                 .one();
     }
 
@@ -385,6 +386,53 @@ public class SubscriptionRepository {
     public Mono<Long> count(String siteId, SubscriptionFilter filter, String idBefore) {
         return filtered(siteId, filter, " AND s.id < :before", "count(*) AS n").bind("before", idBefore)
                 .map(row -> row.get("n", Long.class)).one();
+    }
+
+    /**
+     * The replacements (by change of plan, id at or above {@code idBefore}: made after a snapshot was taken) whose
+     * {@code replaces} chain leads to a row of the snapshot: ids below {@code idBefore}, created in the filter's
+     * range, on the filter's plan (the plan the chain had at the snapshot). The filter's status applies to the
+     * replacement itself (its state now, like every row of the scope). After {@code afterId}, in id order.
+     */
+    public Flux<String> replacementIdsAfter(String siteId, SubscriptionFilter filter, String idBefore, String afterId,
+            int limit) {
+        return replacements(siteId, filter, idBefore, "s.id", " AND (CAST(:after AS TEXT) IS NULL OR s.id > :after) "
+                + "ORDER BY s.id LIMIT :limit")
+                .bind("after", text(afterId)).bind("limit", limit)
+                .map(row -> row.get("id", String.class)).all();
+    }
+
+    /** How many {@link #replacementIdsAfter} there are. */
+    public Mono<Long> countReplacements(String siteId, SubscriptionFilter filter, String idBefore) {
+        return replacements(siteId, filter, idBefore, "count(*) AS n", "")
+                .map(row -> row.get("n", Long.class)).one();
+    }
+
+    private DatabaseClient.GenericExecuteSpec replacements(String siteId, SubscriptionFilter f, String idBefore,
+            String select, String tail) {
+        if (f.customerIds() != null) {
+            throw new IllegalArgumentException("a snapshot's replacements take no customer filter");
+        }
+        return db.sql("""
+                        WITH RECURSIVE lineage (id) AS (
+                            SELECT s.id FROM subscriptions s
+                             WHERE s.site_id = :site AND s.id < :before
+                               AND (CAST(:plan AS TEXT) IS NULL OR s.plan_id = :plan)
+                               AND (CAST(:createdGte AS TIMESTAMPTZ) IS NULL OR s.created_at >= :createdGte)
+                               AND (CAST(:createdLt AS TIMESTAMPTZ) IS NULL OR s.created_at < :createdLt)
+                               AND EXISTS (SELECT 1 FROM subscriptions r
+                                            WHERE r.site_id = s.site_id AND r.replaces = s.id AND r.id >= :before)
+                          UNION ALL
+                            SELECT r.id FROM lineage l
+                              JOIN subscriptions r ON r.site_id = :site AND r.replaces = l.id AND r.id >= :before
+                        )
+                        SELECT\s""" + select + """
+                         FROM lineage l JOIN subscriptions s ON s.site_id = :site AND s.id = l.id
+                        WHERE s.id >= :before AND (CAST(:status AS TEXT) IS NULL OR s.status = :status)""" + tail)
+                .bind("site", siteId).bind("before", idBefore)
+                .bind("status", text(f.status() == null ? null : f.status().wireName()))
+                .bind("plan", text(f.planId()))
+                .bind("createdGte", tsOrNull(f.createdGte())).bind("createdLt", tsOrNull(f.createdLt()));
     }
 
     private DatabaseClient.GenericExecuteSpec filtered(String siteId, SubscriptionFilter f, String tail) {

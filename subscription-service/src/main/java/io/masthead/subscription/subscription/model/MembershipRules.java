@@ -19,8 +19,12 @@ public final class MembershipRules {
      */
     public static final int MAX_MEMBERS_PER_GROUP = 500;
 
-    /** The admin of the group as far as the caller knows it (its subscription id and status), or none. */
-    public record GroupAdmin(String subscriptionId, SubscriptionStatus status, String planId) {
+    /** The admin of the group as far as the caller knows it (its subscription id, status, plan and customer). */
+    public record GroupAdmin(String subscriptionId, SubscriptionStatus status, String planId, String customerId) {
+
+        public GroupAdmin(String subscriptionId, SubscriptionStatus status, String planId) {
+            this(subscriptionId, status, planId, null);
+        }
     }
 
     public static Optional<Rejection> check(Membership.Type type, String group, PlanTerms plan,
@@ -54,8 +58,18 @@ public final class MembershipRules {
         return Optional.empty();
     }
 
-    /** A new member of a group whose admin's subscription already carries {@code liveMembers} live members. */
-    public static Optional<Rejection> checkRoomForMember(String group, long liveMembers) {
+    /**
+     * A new member of a group whose live admin's subscription already carries {@code liveMembers} live members and is
+     * set to cancel at its period end or not. A member hangs off its admin and never outlives it: an admin that is
+     * canceling takes no new member (409), whatever the member's own period would be.
+     */
+    public static Optional<Rejection> checkRoomForMember(String group, boolean adminCancelingAtPeriodEnd,
+            long liveMembers) {
+        if (adminCancelingAtPeriodEnd) {
+            return Optional.of(Rejection.conflict("membership_admin_canceling", "the admin's subscription of group '"
+                    + group + "' is set to cancel at its period end: the group takes no new member (a member never "
+                    + "outlives its admin)"));
+        }
         if (liveMembers >= MAX_MEMBERS_PER_GROUP) {
             return Optional.of(Rejection.invalid("membership_group_full", "membership",
                     "group '" + group + "' has " + MAX_MEMBERS_PER_GROUP + " live members, the most a group has"));

@@ -342,6 +342,26 @@ public record Subscription(String id, String siteId, boolean livemode, String cu
                 metadata);
     }
 
+    /**
+     * A member's replacement when its admin's change of plan moves the group ({@link #replacementOn}), keeping the
+     * member's place in time: a scheduled member still starts on its {@code start_date}, a trialing one keeps its
+     * trial to its {@code trial_end} (a member is not charged earlier because its admin changed plan).
+     */
+    public NewSubscription memberReplacementOn(String newPlanId, Instant now) {
+        NewSubscription plain = replacementOn(newPlanId);
+        boolean scheduled = status == SubscriptionStatus.SCHEDULED && startDate != null && startDate.isAfter(now);
+        boolean trial = trialEnd != null && trialEnd.isAfter(now)
+                && (status == SubscriptionStatus.TRIALING || scheduled);
+        if (!scheduled && !trial) {
+            return plain;
+        }
+        return new NewSubscription(plain.customerId(), plain.planId(), plain.quantity(), plain.collectionMethod(),
+                plain.daysUntilDue(), trial ? null : 0, trial ? trialEnd : null, scheduled ? startDate : null,
+                plain.cancelAtPeriodEnd(), plain.autoRenew(), plain.shippingAddressId(), plain.billingAddressId(),
+                plain.nextInvoiceDate(), plain.giftRecipientId(), plain.giftPlanId(), plain.membershipType(),
+                plain.membershipGroup(), plain.metadata());
+    }
+
     // ---- lifecycle: what happens at a due time ----------------------------------------------------------------
 
     /** The result of a period end (or of a trial end, or of a start). */

@@ -69,6 +69,8 @@ class SubscriptionController {
     @Operation(operationId = "createSubscription", summary = "Create a subscription",
             description = "Active now, trialing, or scheduled (start_date in the future). Emits subscription.created.")
     @ApiResponse(responseCode = "201", description = "The subscription, created; `Location` is its URL")
+    @ApiResponse(responseCode = "409", description = "A member of a group whose admin's subscription is set to cancel "
+            + "at its period end (membership-admin-canceling: a member never outlives its admin)")
     @ApiResponse(responseCode = "422", description = "A rule is broken: each bad field is named")
     Mono<ResponseEntity<SubscriptionResource>> create(Caller caller, @RequestBody CreateSubscription body) {
         caller.requireAdmin();
@@ -138,32 +140,34 @@ class SubscriptionController {
 
     @PatchMapping("/{id}")
     @Operation(operationId = "updateSubscription", summary = "Update a subscription",
-            description = "JSON merge patch of addresses, shipments, cancel_at_period_end, auto_renew, metadata. "
-                    + "Emits subscription.updated.")
+            description = "JSON merge patch of addresses, shipments, cancel_at_period_end, auto_renew, metadata "
+                    + "(cancel_at_period_end, auto_renew, shipments_remaining and shipments_undeliverable take no "
+                    + "null). Emits subscription.updated. Setting cancel_at_period_end on a membership admin's "
+                    + "subscription sets it on each live member too, each emitting its own subscription.updated.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The fields to change", required = true,
             content = @Content(schema = @Schema(implementation = SubscriptionJson.UpdateSubscription.class)))
     @ApiResponse(responseCode = "200", description = "The subscription, updated")
-    @ApiResponse(responseCode = "409", description = "The subscription ended: only its metadata can change")
+    @ApiResponse(responseCode = "409", description = "The subscription ended: only its metadata can change; or an "
+            + "admin's group is too large to change at once (membership-group-too-large)")
     Mono<SubscriptionResource> update(Caller caller, @PathVariable String id, @RequestBody JsonNode body) {
         caller.requireAdmin();
         Patch patch = Patch.of(body, PATCH_FIELDS);
         String shipping = patch.text("shipping_address");
         String billing = patch.text("billing_address");
         Integer shipments = patch.integer("shipments_remaining");
-        if (patch.has("shipments_remaining") && body.get("shipments_remaining").isNull()) {
-            patch.reject("shipments_remaining", "cannot be null");
-        }
         Boolean undeliverable = patch.flag("shipments_undeliverable");
         Instant suspended = patch.instant("shipments_suspended_until");
         Boolean cancelAtPeriodEnd = patch.flag("cancel_at_period_end");
         Boolean autoRenew = patch.flag("auto_renew");
+        // set, never cleared: null is no value of theirs
+        patch.rejectNull("shipments_remaining", "shipments_undeliverable", "cancel_at_period_end", "auto_renew");
         var metadata = patch.has("metadata") ? patch.stringMap("metadata") : null;
-        patch.throwIfInvalid();
         if (metadata != null) {
             Violations v = new Violations();
             io.masthead.platform.validation.Metadata.validate("metadata", metadata, v);
-            v.throwIfAny();
+            patch.rejectAll(v.list());
         }
+        patch.throwIfInvalid(); // every bad field at once: types, nulls and the metadata's rules
         Subscription.Changes changes = new Subscription.Changes(shipping,
                 patch.has("shipping_address") && shipping == null, billing,
                 patch.has("billing_address") && billing == null, shipments, undeliverable, suspended,
@@ -179,7 +183,8 @@ class SubscriptionController {
                     + "then). A membership admin's subscription takes its live members with it, the same way, each "
                     + "with its own event.")
     @ApiResponse(responseCode = "200", description = "The subscription")
-    @ApiResponse(responseCode = "409", description = "It has ended already, or is already set to cancel")
+    @ApiResponse(responseCode = "409", description = "It has ended already, or is already set to cancel; or an "
+            + "admin's group is too large to change at once (membership-group-too-large)")
     Mono<SubscriptionResource> cancel(Caller caller, @PathVariable String id,
             @RequestBody(required = false) CancelSubscription body) {
         caller.requireAdmin();
@@ -193,10 +198,13 @@ class SubscriptionController {
     @Operation(operationId = "changeSubscriptionPlan", summary = "Change a subscription's plan",
             description = "Seed 002: cancels this subscription now with the refund to the customer's balance and starts "
                     + "one on the new plan, in one transaction (subscription.canceled, then subscription.created). A "
-                    + "gift moves as a whole; an admin's subscription moves its group's members with it.")
+                    + "gift moves as a whole; an admin's subscription moves its group's members with it (a member "
+                    + "keeps its trial end or start date; one set to cancel at its period end is canceled, not "
+                    + "moved).")
     @ApiResponse(responseCode = "201", description = "The new subscription; `replaces` names this one")
     @ApiResponse(responseCode = "409", description = "This subscription has ended, or it is a membership member "
-            + "(members move with their admin's change of plan)")
+            + "(members move with their admin's change of plan), or an admin's group is too large to change at once "
+            + "(membership-group-too-large)")
     @ApiResponse(responseCode = "422", description = "The plan, or the new subscription, breaks a rule a creation "
             + "checks (e.g. an admin's group onto a plan that is not a membership plan): each field is named")
     Mono<ResponseEntity<SubscriptionResource>> changePlan(Caller caller, @PathVariable String id,

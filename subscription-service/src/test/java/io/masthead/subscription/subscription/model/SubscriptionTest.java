@@ -468,9 +468,14 @@ class SubscriptionTest {
                 .isEqualTo("membership_admin_required");
 
         // a group is bounded
-        assertThat(MembershipRules.checkRoomForMember("g1", MembershipRules.MAX_MEMBERS_PER_GROUP - 1)).isEmpty();
-        assertThat(rule(MembershipRules.checkRoomForMember("g1", MembershipRules.MAX_MEMBERS_PER_GROUP)))
+        assertThat(MembershipRules.checkRoomForMember("g1", false, MembershipRules.MAX_MEMBERS_PER_GROUP - 1))
+                .isEmpty();
+        assertThat(rule(MembershipRules.checkRoomForMember("g1", false, MembershipRules.MAX_MEMBERS_PER_GROUP)))
                 .isEqualTo("membership_group_full");
+        // a member never outlives its admin: an admin canceling at its period end takes no new member
+        Rejection canceling = MembershipRules.checkRoomForMember("g1", true, 0).orElseThrow();
+        assertThat(canceling.rule()).isEqualTo("membership_admin_canceling");
+        assertThat(canceling.kind()).isEqualTo(Rejection.Kind.CONFLICT);
 
         // a gift's replacement is the same gift on the new plan: donor pays, recipient holds, one plan for both
         Subscription gift = new NewSubscription("cus_donor", "pln_monthly", null, null, null, null, null, null, null,
@@ -500,5 +505,36 @@ class SubscriptionTest {
         assertThat(next.trialPeriodDays()).isZero();
         assertThat(next.shippingAddressId()).isEqualTo("adr_s");
         assertThat(next.validate(NOW).list()).isEmpty();
+    }
+
+    @Test
+    void aMembersReplacementKeepsItsTrialAndItsStartDate() {
+        PlanTerms group = new PlanTerms("pln_g", "prd", 100, "usd", BillingInterval.YEAR, 1, 0, true, "membership",
+                null, false);
+        Membership member = new Membership(Membership.Type.MEMBER, "g1", "sub_admin");
+        Instant trialEnd = NOW.plus(java.time.Duration.ofDays(14));
+        Subscription trialing = new NewSubscription("cus_m", "pln_g", null, null, null, null, trialEnd, null, null,
+                null, null, null, null, null, null, "member", "g1", Map.of())
+                .toSubscription("sub_m", "site_1", false, group, member, NOW, null);
+        assertThat(trialing.status()).isEqualTo(SubscriptionStatus.TRIALING);
+        Instant later = NOW.plus(java.time.Duration.ofDays(3));
+        NewSubscription next = trialing.memberReplacementOn("pln_h", later);
+        assertThat(next.trialEnd()).isEqualTo(trialEnd);
+        assertThat(next.trialPeriodDays()).isNull();
+        assertThat(next.planId()).isEqualTo("pln_h");
+        assertThat(next.validate(later).list()).isEmpty();
+
+        Instant start = NOW.plus(java.time.Duration.ofDays(30));
+        Subscription scheduled = new NewSubscription("cus_m", "pln_g", null, null, null, null, null, start, null,
+                null, null, null, null, null, null, "member", "g1", Map.of())
+                .toSubscription("sub_s", "site_1", false, group, member, NOW, null);
+        assertThat(scheduled.status()).isEqualTo(SubscriptionStatus.SCHEDULED);
+        assertThat(scheduled.memberReplacementOn("pln_h", later).startDate()).isEqualTo(start);
+
+        // an active member starts the new plan now, without a trial, like any change of plan
+        Subscription active = new NewSubscription("cus_m", "pln_g", null, null, null, 0, null, null, null, null, null,
+                null, null, null, null, "member", "g1", Map.of())
+                .toSubscription("sub_a", "site_1", false, group, member, NOW, null);
+        assertThat(active.memberReplacementOn("pln_h", later)).isEqualTo(active.replacementOn("pln_h"));
     }
 }
