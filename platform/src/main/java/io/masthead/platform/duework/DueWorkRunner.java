@@ -397,10 +397,12 @@ public class DueWorkRunner implements SmartLifecycle {
     }
 
     /**
-     * One chunk in one transaction (see {@link DueWorkChunkHandler}): the items still carrying the claim's token go
-     * to the handler, which locks and writes; then they are completed (deleted, unless the handler moved them) and
-     * the site's activity is counted once. A lost conflict gives every item back for a prompt retry; any other
-     * error runs the items again one by one, so a failing item counts its tries (and is parked) alone.
+     * One chunk in one transaction (see {@link DueWorkChunkHandler}): the lease of the items still carrying the
+     * claim's token is renewed as the chunk starts, and those (held) go to the handler, which locks and writes
+     * (at most half a lease long); then they are locked and completed (deleted, unless the handler moved them), or,
+     * if another runner took some of them meanwhile, the chunk rolls back; the site's activity is counted once. A
+     * lost conflict gives every item back for a prompt retry; any other error runs the items again one by one, so
+     * a failing item counts its tries (and is parked) alone.
      *
      * @return how many items ran to completion
      */
@@ -413,26 +415,27 @@ public class DueWorkRunner implements SmartLifecycle {
                 : db.sql("SELECT frozen FROM site_clocks WHERE site_id = :site").bind("site", first.siteId())
                         .map(row -> Boolean.TRUE.equals(row.get("frozen", Boolean.class))).one()
                         .defaultIfEmpty(false);
-        Mono<Integer> work = siteFrozen.flatMap(frozen -> frozen ? Mono.just(-1) : db.sql("""
-                        SELECT id FROM due_work WHERE id = ANY(:ids) AND lease_token = :token""")
-                .bind("ids", ids).bind("token", token)
-                .map(row -> row.get("id", Long.class)).all()
-                .collect(java.util.stream.Collectors.toSet())
-                .flatMap(heldIds -> {
-                    List<DueItem> held = chunk.stream().filter(item -> heldIds.contains(item.id())).toList();
-                    if (held.isEmpty()) {
-                        return Mono.just(0);
-                    }
-                    Instant latestDue = held.stream().map(DueItem::dueAt).max(Comparator.naturalOrder()).orElseThrow();
-                    return (siteNow != null ? Mono.just(siteNow) : siteTime.now(first.siteId(), first.livemode()))
+        // the chunk may have waited behind others since the claim: its lease is renewed as it starts (a statement
+        // of its own, so the items' rows are not locked before the handler's aggregates); the items it still holds
+        // are the ones it runs
+        Mono<Integer> run = renewLeases(ids, token).flatMap(heldIds -> {
+            List<DueItem> held = chunk.stream().filter(item -> heldIds.contains(item.id())).toList();
+            if (held.isEmpty()) {
+                return Mono.just(0);
+            }
+            Long[] heldArray = held.stream().map(DueItem::id).toArray(Long[]::new);
+            Instant latestDue = held.stream().map(DueItem::dueAt).max(Comparator.naturalOrder()).orElseThrow();
+            Mono<Integer> work = siteFrozen.flatMap(frozen -> frozen ? Mono.just(-1)
+                    : (siteNow != null ? Mono.just(siteNow) : siteTime.now(first.siteId(), first.livemode()))
                             .flatMap(now -> Mono.defer(() -> handler.handleAll(held, later(now, latestDue)))
-                                    .timeout(properties.lease()))
-                            .then(db.sql("DELETE FROM due_work WHERE id = ANY(:ids) AND lease_token = :token")
-                                    .bind("ids", ids).bind("token", token).fetch().rowsUpdated())
-                            .then(first.livemode() ? Mono.empty() : siteClocks.countActivity(first.siteId(), held.size()))
-                            .thenReturn(held.size());
-                }));
-        return transactions.transactional(work)
+                                    .timeout(chunkTimeout()))
+                            .then(completeChunk(heldArray, token))
+                            .then(first.livemode() ? Mono.empty()
+                                    : siteClocks.countActivity(first.siteId(), held.size()))
+                            .thenReturn(held.size()));
+            return transactions.transactional(work);
+        });
+        return run
                 .flatMap(ran -> {
                     if (ran < 0) {
                         return releaseChunk(ids, token).doOnNext(n -> count(first.kind(), Outcome.SKIPPED, chunk.size()))
@@ -442,7 +445,70 @@ public class DueWorkRunner implements SmartLifecycle {
                     count(first.kind(), Outcome.SKIPPED, chunk.size() - ran);
                     return Mono.just(ran);
                 })
-                .onErrorResume(error -> chunkFailed(chunk, ids, token, loop, siteNow, error));
+                .onErrorResume(LeaseLost.class, lost -> {
+                    // another runner took some of the items after this chunk's lease ended: this run's writes rolled
+                    // back; the items this run still holds are given back, the others are the other runner's
+                    log.warn("A chunk of {} due items ({} of site {}) rolled back: {}", chunk.size(), first.kind(),
+                            first.siteId(), lost.getMessage());
+                    count(first.kind(), Outcome.SKIPPED, chunk.size());
+                    return releaseChunk(ids, token).thenReturn(0);
+                })
+                .onErrorResume(error -> !(error instanceof LeaseLost),
+                        error -> chunkFailed(chunk, ids, token, loop, siteNow, error));
+    }
+
+    /**
+     * The most a chunk's handler may run: half the lease, so a chunk whose lease was renewed as it started ends
+     * (commits or rolls back) well within it.
+     */
+    private Duration chunkTimeout() {
+        return properties.lease().dividedBy(2);
+    }
+
+    /** Renews the lease of those of the items that still carry the claim's token: the ids of those (held). */
+    private Mono<java.util.Set<Long>> renewLeases(Long[] ids, UUID token) {
+        return Mono.defer(() -> db.sql("""
+                        UPDATE due_work SET lease_until = :leaseUntil
+                         WHERE id = ANY(:ids) AND lease_token = :token
+                        RETURNING id""")
+                .bind("leaseUntil", Rows.timestamp(wall().plus(properties.lease())))
+                .bind("ids", ids).bind("token", token)
+                .map(row -> row.get("id", Long.class)).all()
+                .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /**
+     * Completes a chunk's held items, after its handler, in its transaction: locks them (due work last, as the API
+     * paths do) and fails with {@link LeaseLost} if any now carries another claim's token (its lease ended and
+     * another runner took it: this run must not commit); deletes those still carrying this claim's token (an item
+     * the handler moved, e.g. scheduled again for its next time, carries none and stays; one it cancelled is gone).
+     */
+    private Mono<Void> completeChunk(Long[] held, UUID token) {
+        return db.sql("SELECT id, lease_token FROM due_work WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+                .bind("ids", held)
+                .map(row -> java.util.Optional.ofNullable(row.get("lease_token", UUID.class)))
+                .all()
+                .collectList()
+                .flatMap(tokens -> {
+                    long taken = tokens.stream().filter(t -> t.isPresent() && !t.get().equals(token)).count();
+                    if (taken > 0) {
+                        return Mono.error(new LeaseLost(taken + " of its " + held.length
+                                + " items were claimed by another runner after its lease ended"));
+                    }
+                    long ours = tokens.stream().filter(t -> t.isPresent()).count();
+                    return db.sql("DELETE FROM due_work WHERE id = ANY(:ids) AND lease_token = :token")
+                            .bind("ids", held).bind("token", token).fetch().rowsUpdated()
+                            .flatMap(deleted -> deleted == ours ? Mono.<Void>empty()
+                                    : Mono.error(new LeaseLost("deleted " + deleted + " of the " + ours
+                                            + " items it held")));
+                });
+    }
+
+    /** A chunk found some of its items taken over by another runner: its transaction rolls back. */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private Mono<Long> releaseChunk(Long[] ids, UUID token) {

@@ -169,6 +169,33 @@ class DueWorkChunkIntegrationTest {
     }
 
     @Test
+    void aChunkWhoseLeaseEndedWhileItRanCommitsNothingWhenAnotherRunnerTookItsItems() throws Exception {
+        ChunkHandler.GATE = new CompletableFuture<>();
+        ChunkHandler.GATE_ENTERED = new CompletableFuture<>();
+        // "locked-gate": the handler locks its key (as a chunk handler locks its aggregates), then waits at the gate
+        dueWork.schedule("site_live", true, CHUNK, "r1", t0, "locked-gate").block(WAIT);
+        dueWork.schedule("site_live", true, CHUNK, "r2", t0, null).block(WAIT);
+        double splitBefore = splits();
+
+        CompletableFuture<Integer> first = runner.runOnce().toFuture();
+        ChunkHandler.GATE_ENTERED.get(30, TimeUnit.SECONDS);
+        // the first run holds its items past their lease (60 s from its renewal); a second runner claims them
+        clock.advance(Duration.ofSeconds(61));
+        CompletableFuture<Integer> second = runner.runOnce().toFuture();
+        Instant secondLease = t0.plusSeconds(61 + 60);
+        await().atMost(WAIT).until(() -> count("SELECT count(*) AS n FROM due_work WHERE lease_until = '"
+                + secondLease + "'") == 2);
+        ChunkHandler.GATE.complete(null);
+
+        // exactly one commits: the second (the first finds the items under another claim and rolls back)
+        assertThat(first.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(log("site_live")).extracting(r -> r.get("key")).containsExactlyInAnyOrder("r1", "r2");
+        assertThat(count("SELECT count(*) AS n FROM due_work")).isZero();
+        assertThat(splits()).isEqualTo(splitBefore);
+    }
+
+    @Test
     void aDrainRunsFullChunksInDueOrderCountsActivityPerChunkAndAZeroBudgetClaimsNothing() {
         String site = "site_chunks";
         Instant first = t0.plus(Duration.ofDays(1));
@@ -262,6 +289,11 @@ class DueWorkChunkIntegrationTest {
 
     private double processed(String outcome) {
         var counter = meters.find("masthead.due_work.processed").tag("kind", CHUNK).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double splits() {
+        var counter = meters.find("masthead.due_work.chunks_split").tag("kind", CHUNK).counter();
         return counter == null ? 0 : counter.count();
     }
 

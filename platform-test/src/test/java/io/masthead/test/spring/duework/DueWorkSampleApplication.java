@@ -209,6 +209,12 @@ public class DueWorkSampleApplication {
                     after = after.then(Mono.defer(() -> runs.incrementAndGet() > times ? Mono.empty()
                             : db.sql("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected (sample)' USING ERRCODE = "
                                     + "'40P01'; END $$").then()));
+                } else if (payload.equals("locked-gate")) {
+                    // locks the item's key for the transaction (as a chunk handler locks its aggregates), then gate
+                    after = after.then(db.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").bind("key", item.key())
+                                    .then())
+                            .then(Mono.fromRunnable(() -> GATE_ENTERED.complete(null)))
+                            .then(Mono.defer(() -> Mono.fromFuture(GATE, true)));
                 } else if (payload.equals("gate")) {
                     // a cancelled run must not cancel the gate itself (the next run waits on it too)
                     after = after.then(Mono.fromRunnable(() -> GATE_ENTERED.complete(null)))
