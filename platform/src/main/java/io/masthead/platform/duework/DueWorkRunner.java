@@ -77,6 +77,8 @@ public class DueWorkRunner implements SmartLifecycle {
     private static final int DRAIN_BLOCKED_TRIES = 20;
     /** The wait of an item whose try lost a deadlock or a serialization conflict (no try counted). */
     static final Duration TRANSIENT_RETRY = Duration.ofSeconds(1);
+    /** A group of a chunk handler's items (one kind and site) of at most this many runs as chunks of one. */
+    private static final int SMALL_GROUP = 2;
 
     /** The time of a site's items, in the claim: the wall for live items and sites without a clock. */
     private static final String SITE_NOW = """
@@ -360,7 +362,8 @@ public class DueWorkRunner implements SmartLifecycle {
     /**
      * Runs a claim: items of a {@link DueWorkChunkHandler} in chunks (one kind, site and mode each, at most
      * {@code chunk-size}, {@code chunk-concurrency} at once; each chunk counts its site's activity in its own
-     * transaction), every other item in a transaction of its own ({@code concurrency} at once).
+     * transaction; a group of at most two items runs as chunks of one, {@code concurrency} at once), every other
+     * item in a transaction of its own ({@code concurrency} at once).
      *
      * @param countActivity whether each one-item run counts its site's activity in its own transaction (the loop);
      *                      a drain counts those once per group instead, so they do not queue on the site's clock row
@@ -379,7 +382,14 @@ public class DueWorkRunner implements SmartLifecycle {
             }
         }
         List<List<DueItem>> chunks = new ArrayList<>();
+        List<List<DueItem>> small = new ArrayList<>();
         for (List<DueItem> group : groups.values()) {
+            if (group.size() <= SMALL_GROUP) {
+                // a group this small gains nothing from a chunk: its items run as chunks of one, as many at once as
+                // one-item runs, so items of many sites (e.g. live ones) do not queue at chunk-concurrency
+                group.forEach(item -> small.add(List.of(item)));
+                continue;
+            }
             for (int i = 0; i < group.size(); i += properties.chunkSize()) {
                 chunks.add(List.copyOf(group.subList(i, Math.min(group.size(), i + properties.chunkSize()))));
             }
@@ -393,7 +403,12 @@ public class DueWorkRunner implements SmartLifecycle {
                 .flatMapSequential(chunk -> runChunk(chunk, claim.token(), countActivity, siteNow),
                         properties.chunkConcurrency())
                 .reduce(0, Integer::sum);
-        return Mono.zip(one, many, (a, b) -> new Ran(a + b, countActivity ? 0 : a));
+        Mono<Integer> few = Flux.fromIterable(small)
+                .flatMapSequential(chunk -> runChunk(chunk, claim.token(), countActivity, siteNow),
+                        properties.concurrency())
+                .reduce(0, Integer::sum);
+        return Mono.zip(one, many, few).map(t -> new Ran(t.getT1() + t.getT2() + t.getT3(),
+                countActivity ? 0 : t.getT1()));
     }
 
     /**

@@ -174,6 +174,8 @@ public class DueWorkSampleApplication {
         public static final java.util.List<Integer> CHUNKS = new java.util.concurrent.CopyOnWriteArrayList<>();
         public static volatile CompletableFuture<Void> GATE = new CompletableFuture<>();
         public static volatile CompletableFuture<Void> GATE_ENTERED = new CompletableFuture<>();
+        /** How many runs reached the gate ("gate" payload). */
+        public static final AtomicInteger AT_GATE = new AtomicInteger();
         private static final Map<String, AtomicInteger> DEADLOCKS = new ConcurrentHashMap<>();
         private final DatabaseClient db;
         private final DueWork dueWork;
@@ -217,7 +219,10 @@ public class DueWorkSampleApplication {
                             .then(Mono.defer(() -> Mono.fromFuture(GATE, true)));
                 } else if (payload.equals("gate")) {
                     // a cancelled run must not cancel the gate itself (the next run waits on it too)
-                    after = after.then(Mono.fromRunnable(() -> GATE_ENTERED.complete(null)))
+                    after = after.then(Mono.fromRunnable(() -> {
+                                AT_GATE.incrementAndGet();
+                                GATE_ENTERED.complete(null);
+                            }))
                             .then(Mono.defer(() -> Mono.fromFuture(GATE, true)));
                 }
             }
