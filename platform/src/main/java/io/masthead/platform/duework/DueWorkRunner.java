@@ -36,7 +36,9 @@ import reactor.core.publisher.Mono;
  * Runs due work: items whose due time is at or before their site's time ({@link SiteTime}).
  *
  * <ul>
- *   <li><b>Claim.</b> In waves of at most {@code concurrency} items (up to {@code batch-size} a round), each with
+ *   <li><b>Claim.</b> In waves (up to {@code batch-size} items a round) of at most {@code concurrency} items, or, when
+ *       some handler takes chunks ({@link DueWorkChunkHandler}), of enough to fill {@code chunk-concurrency} chunks
+ *       of {@code chunk-size} (at most {@code batch-size}; a drain claims that many at a time), each with
  *       two bounded index ranges ({@code FOR UPDATE SKIP LOCKED}, so runners never wait for each other), writing a
  *       lease (a fresh token, until the wall time plus {@code lease}): live items and test items of sites without a
  *       clock that are runnable at the wall time ({@code runnable_at}: due, retry and lease passed), then, for each
@@ -47,7 +49,9 @@ import reactor.core.publisher.Mono;
  *       item if it still carries this claim's token (otherwise it was moved or cancelled meanwhile: skipped), run
  *       its handler (at most {@code lease} long; a timeout is a failed try), count the site's activity (test sites
  *       with a clock; a drain counts once per group of items due at the same time), commit. So the handler's
- *       writes and the item's completion are atomic, and the handler may schedule the same (kind, key) again.</li>
+ *       writes and the item's completion are atomic, and the handler may schedule the same (kind, key) again.
+ *       Items of a chunk handler run in chunks instead (one kind and site each, one transaction per chunk, the lease
+ *       renewed as the chunk starts and checked again before it commits; see {@link DueWorkChunkHandler}).</li>
  *   <li><b>Failure.</b> The transaction rolls back; the try is counted on the item with its error, and the item
  *       waits {@code retry-backoff} (doubling, at most {@code max-retry-backoff}, wall time) before its next try;
  *       after {@code max-attempts} tries it is parked (state {@code failed}) and stays, with its error, until an
@@ -320,9 +324,10 @@ public class DueWorkRunner implements SmartLifecycle {
     }
 
     /**
-     * Claims and runs waves of at most {@code concurrency} items until {@code batch-size} items were claimed or a
-     * wave found fewer than it asked for. Every item of a wave starts at once, so its lease (from the claim) covers
-     * its start; once started, the item's row is locked by its own transaction (the guarded DELETE) until it ends.
+     * Claims and runs waves ({@link #claimSize}, at most {@code batch-size}) until {@code batch-size} items were
+     * claimed or a wave found fewer than it asked for. Every one-item run of a wave starts at once, so its lease
+     * (from the claim) covers its start; once started, the item's row is locked by its own transaction (the guarded
+     * DELETE) until it ends. A chunk, which may wait behind others, renews its lease as it starts.
      */
     private Mono<Round> round() {
         int wave = Math.min(properties.batchSize(), claimSize());
@@ -593,7 +598,7 @@ public class DueWorkRunner implements SmartLifecycle {
      * many rows as it takes.
      */
     public Mono<String> explainClaim() {
-        int limit = Math.min(properties.batchSize(), properties.concurrency());
+        int limit = Math.min(properties.batchSize(), claimSize()); // a wave of the background loop
         return transactions.execute(status -> {
             status.setRollbackOnly();
             Instant wall = wall();
