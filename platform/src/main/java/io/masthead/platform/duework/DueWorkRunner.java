@@ -215,9 +215,10 @@ public class DueWorkRunner implements SmartLifecycle {
             AtomicInteger blockedTries = new AtomicInteger();
             AtomicBoolean cut = new AtomicBoolean();
             AtomicReference<UUID> inFlight = new AtomicReference<>();
-            long deadline = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.toNanos();
+            boolean bounded = budget != null;
+            long deadline = bounded ? System.nanoTime() + budget.toNanos() : 0;
             return Mono.defer(() -> {
-                        if (System.nanoTime() - deadline >= 0) {
+                        if (bounded && System.nanoTime() - deadline >= 0) {
                             cut.set(true);
                             return Mono.just(Optional.<Integer>empty());
                         }
