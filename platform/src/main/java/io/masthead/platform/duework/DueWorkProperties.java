@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        {@code chunk-concurrency} chunks)
  * @param concurrency     the most items of a round that run at once
  * @param lease           how long a claim holds its items; a claim whose runner died is taken again after it, and a
- *                        handler that runs longer fails (a counted try)
+ *                        handler that runs longer fails (a counted try); a chunk renews it as it starts and its
+ *                        handler may run half of it
  * @param maxAttempts     tries of an item before it is parked (state {@code failed})
  * @param retryBackoff    the wait after the first failed try; doubles with each further one
  * @param maxRetryBackoff the longest wait between two tries
