@@ -21,4 +21,18 @@ public record ClockProperties(
         @DefaultValue("10s") Duration consumerWait,
         @DefaultValue("20ms") Duration pollInterval,
         @DefaultValue("10s") Duration drainBudget) {
+
+    /** Checked at start-up: every wait and the drain budget must be positive. */
+    public ClockProperties {
+        require(outboxWait, "outbox-wait");
+        require(consumerWait, "consumer-wait");
+        require(pollInterval, "poll-interval");
+        require(drainBudget, "drain-budget");
+    }
+
+    private static void require(Duration value, String name) {
+        if (value == null || !value.isPositive()) {
+            throw new IllegalArgumentException("masthead.clock." + name + " must be positive, not " + value);
+        }
+    }
 }

@@ -91,6 +91,7 @@ public class HttpClockParticipant implements ClockParticipant {
         Object nextDue = json.get("next_due");
         Object waiting = json.get("waiting_for");
         return new StepReport((Boolean) quiet, nextDue == null ? null : Instant.parse(nextDue.toString()),
-                ((Number) activity).longValue(), waiting == null ? List.of() : (List<String>) waiting);
+                ((Number) activity).longValue(), waiting == null ? List.of() : (List<String>) waiting,
+                Boolean.TRUE.equals(json.get("progressed")));
     }
 }

@@ -84,8 +84,10 @@ public class LocalClockParticipant implements ClockParticipant {
     public Mono<StepReport> step(String siteId, Instant t) {
         return Mono.defer(() -> {
             List<ConsumerGroup> groups = List.copyOf(consumerGroups.get());
+            java.util.concurrent.atomic.AtomicBoolean progressed = new java.util.concurrent.atomic.AtomicBoolean();
             return endOffsets(groups).flatMap(ends -> siteClocks.freeze(siteId, t)
                     .then(dueWork.drain(siteId, t, properties.drainBudget()))
+                    .doOnNext(drained -> progressed.set(drained.cut() && drained.ran() > 0))
                     .flatMap(drained -> drained.cut()
                             // more may be due than one call drains: say so at once, the coordinator asks again
                             ? Mono.just(new ArrayList<>(List.of("due work: draining (" + drained.ran()
@@ -105,7 +107,11 @@ public class LocalClockParticipant implements ClockParticipant {
                             .map(next -> {
                                 Instant nextDue = next.getT1().orElse(null);
                                 long activity = next.getT2();
-                                return waiting.isEmpty() ? StepReport.quiet(nextDue, activity)
+                                if (waiting.isEmpty()) {
+                                    return StepReport.quiet(nextDue, activity);
+                                }
+                                // a call cut by its budget after running items made progress: not a wasted round
+                                return progressed.get() ? StepReport.drained(nextDue, activity, waiting)
                                         : StepReport.busy(nextDue, activity, waiting);
                             })));
         });

@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
  *   <li>At the target every participant is released: the site's time runs on from there with the wall clock.</li>
  * </ol>
  *
- * A step that does not settle within {@code maxRoundsPerStep} rounds, or a participant that fails, ends the advance
+ * A step that does not settle within {@code maxRoundsPerStep} rounds (rounds in which a participant made progress,
+ * i.e. drained work and stopped for its budget, do not count), or a participant that fails, ends the advance
  * with a {@link TestClockException}; the site then stands at the last step reached (an advance may be resumed from
  * there: every call is idempotent). Pure: no Spring, no database; a service's scenario tests use it in-process with
  * their {@link LocalClockParticipant}, the gateway with {@link HttpClockParticipant}s.
@@ -117,7 +118,12 @@ public class TestClockCoordinator {
         return next;
     }
 
-    private record Round(int number, List<StepReport> reports, boolean settled) {
+    /**
+     * @param number  the round's number in its step
+     * @param counted the rounds of the step so far that count against {@code maxRoundsPerStep}: not those in which
+     *                a participant made progress (did work and stopped for its budget)
+     */
+    private record Round(int number, int counted, List<StepReport> reports, boolean settled) {
     }
 
     /** Rounds at step time {@code t} until they settle; the reports of the settling round. */
@@ -145,12 +151,14 @@ public class TestClockCoordinator {
                 .flatMap(reports -> {
                     boolean settled = previous != null && allQuiet(previous.reports()) && allQuiet(reports)
                             && sameActivity(previous.reports(), reports);
-                    if (!settled && number >= maxRoundsPerStep) {
+                    boolean progressed = reports.stream().anyMatch(StepReport::progressed);
+                    int counted = (previous == null ? 0 : previous.counted()) + (progressed ? 0 : 1);
+                    if (!settled && counted >= maxRoundsPerStep) {
                         return Mono.error(new TestClockException("site " + siteId + " did not settle at " + t
                                 + " within " + maxRoundsPerStep + " rounds: " + describe(participants,
                                 previous == null ? null : previous.reports(), reports)));
                     }
-                    return Mono.just(new Round(number, reports, settled));
+                    return Mono.just(new Round(number, counted, reports, settled));
                 });
     }
 

@@ -10,16 +10,19 @@ import reactor.core.publisher.Mono;
  * what it would otherwise do item by item (one locking read, one multi-row update, one outbox append of every
  * event).
  *
- * <p><b>The chunk's transaction.</b> The runner checks that the items still carry its claim (items moved, cancelled or
- * taken over since are left out), calls {@link #handleAll} with the rest, then completes them: it deletes those
- * still carrying the claim (an item the handler scheduled again, e.g. the next period of the same (kind, key), was
- * moved by that and stays), counts the site's activity once, and commits. The handler's writes and its events
+ * <p><b>The chunk's transaction.</b> As the chunk starts, the runner renews the lease of the items that still carry
+ * its claim (items moved, cancelled or taken over since are left out), calls {@link #handleAll} with those (at most
+ * half a lease long), then locks and completes them: if another runner took any of them meanwhile the chunk rolls
+ * back; otherwise it deletes those still carrying the claim (an item the handler scheduled again, e.g. the next
+ * period of the same (kind, key), was moved by that and stays), counts the site's activity once, and commits. The handler's writes and its events
  * commit with the items' completion or not at all.
  *
  * <p><b>Lock order.</b> Unlike a one-item handler, whose item row the runner locks (deletes) before it runs, a chunk
  * handler runs before the runner writes the items: so it takes its aggregates' locks first, in the same order as the
  * API paths do (the aggregate, then the rows it owns, then their due work), every aggregate of one table in one
- * statement in id order ({@code AggregateLock.lockAll}), and two chunks, or a chunk and a request, cannot deadlock.
+ * statement in id order ({@code AggregateLock.lockAll}): two chunks, or a chunk and a request in that order, wait for
+ * each other. Code that locks several rows in another order can still deadlock with a chunk: that costs a prompt
+ * retry (below), nothing is lost.
  * It re-checks each aggregate's state after locking it (a request may have changed it since the item was
  * scheduled).
  *

@@ -11,15 +11,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled         whether this instance runs the background loop (schedule, cancel and drain work either way)
  * @param pollInterval    the loop's pause after a round that found less than a full batch
  * @param batchSize       the most items one round takes (claimed in waves of at most {@code concurrency}, so every
- *                        claimed item starts within its lease)
+ *                        claimed item starts within its lease, or, with chunk handlers, enough for
+ *                        {@code chunk-concurrency} chunks)
  * @param concurrency     the most items of a round that run at once
  * @param lease           how long a claim holds its items; a claim whose runner died is taken again after it, and a
- *                        handler that runs longer fails (a counted try)
+ *                        handler that runs longer fails (a counted try); a chunk renews it as it starts and its
+ *                        handler may run half of it
  * @param maxAttempts     tries of an item before it is parked (state {@code failed})
  * @param retryBackoff    the wait after the first failed try; doubles with each further one
  * @param maxRetryBackoff the longest wait between two tries
  * @param chunkSize       the most items of one kind and site a {@link DueWorkChunkHandler} gets in one transaction
- * @param chunkConcurrency the most chunks that run at once
+ * @param chunkConcurrency the most chunks that run at once ({@code chunk-size} x {@code chunk-concurrency}, the most
+ *                        items one claim takes, at most 10,000)
  */
 @ConfigurationProperties("masthead.due-work")
 public record DueWorkProperties(
@@ -45,6 +48,8 @@ public record DueWorkProperties(
         require(maxRetryBackoff.compareTo(retryBackoff) >= 0, "max-retry-backoff must not be below retry-backoff");
         require(chunkSize > 0 && chunkSize <= 5_000, "chunk-size must be 1..5000");
         require(chunkConcurrency > 0 && chunkConcurrency <= 64, "chunk-concurrency must be 1..64");
+        require((long) chunkSize * chunkConcurrency <= 10_000,
+                "chunk-size x chunk-concurrency (the most items one claim takes) must be at most 10000");
     }
 
     /** The settings with the default chunks (250 items, 2 at once). */

@@ -36,7 +36,9 @@ import reactor.core.publisher.Mono;
  * Runs due work: items whose due time is at or before their site's time ({@link SiteTime}).
  *
  * <ul>
- *   <li><b>Claim.</b> In waves of at most {@code concurrency} items (up to {@code batch-size} a round), each with
+ *   <li><b>Claim.</b> In waves (up to {@code batch-size} items a round) of at most {@code concurrency} items, or, when
+ *       some handler takes chunks ({@link DueWorkChunkHandler}), of enough to fill {@code chunk-concurrency} chunks
+ *       of {@code chunk-size} (at most {@code batch-size}; a drain claims that many at a time), each with
  *       two bounded index ranges ({@code FOR UPDATE SKIP LOCKED}, so runners never wait for each other), writing a
  *       lease (a fresh token, until the wall time plus {@code lease}): live items and test items of sites without a
  *       clock that are runnable at the wall time ({@code runnable_at}: due, retry and lease passed), then, for each
@@ -47,7 +49,9 @@ import reactor.core.publisher.Mono;
  *       item if it still carries this claim's token (otherwise it was moved or cancelled meanwhile: skipped), run
  *       its handler (at most {@code lease} long; a timeout is a failed try), count the site's activity (test sites
  *       with a clock; a drain counts once per group of items due at the same time), commit. So the handler's
- *       writes and the item's completion are atomic, and the handler may schedule the same (kind, key) again.</li>
+ *       writes and the item's completion are atomic, and the handler may schedule the same (kind, key) again.
+ *       Items of a chunk handler run in chunks instead (one kind and site each, one transaction per chunk, the lease
+ *       renewed as the chunk starts and checked again before it commits; see {@link DueWorkChunkHandler}).</li>
  *   <li><b>Failure.</b> The transaction rolls back; the try is counted on the item with its error, and the item
  *       waits {@code retry-backoff} (doubling, at most {@code max-retry-backoff}, wall time) before its next try;
  *       after {@code max-attempts} tries it is parked (state {@code failed}) and stays, with its error, until an
@@ -77,6 +81,8 @@ public class DueWorkRunner implements SmartLifecycle {
     private static final int DRAIN_BLOCKED_TRIES = 20;
     /** The wait of an item whose try lost a deadlock or a serialization conflict (no try counted). */
     static final Duration TRANSIENT_RETRY = Duration.ofSeconds(1);
+    /** A group of a chunk handler's items (one kind and site) of at most this many runs as chunks of one. */
+    private static final int SMALL_GROUP = 2;
 
     /** The time of a site's items, in the claim: the wall for live items and sites without a clock. */
     private static final String SITE_NOW = """
@@ -209,9 +215,10 @@ public class DueWorkRunner implements SmartLifecycle {
             AtomicInteger blockedTries = new AtomicInteger();
             AtomicBoolean cut = new AtomicBoolean();
             AtomicReference<UUID> inFlight = new AtomicReference<>();
-            long deadline = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.toNanos();
+            boolean bounded = budget != null;
+            long deadline = bounded ? System.nanoTime() + budget.toNanos() : 0;
             return Mono.defer(() -> {
-                        if (System.nanoTime() - deadline >= 0) {
+                        if (bounded && System.nanoTime() - deadline >= 0) {
                             cut.set(true);
                             return Mono.just(Optional.<Integer>empty());
                         }
@@ -318,9 +325,10 @@ public class DueWorkRunner implements SmartLifecycle {
     }
 
     /**
-     * Claims and runs waves of at most {@code concurrency} items until {@code batch-size} items were claimed or a
-     * wave found fewer than it asked for. Every item of a wave starts at once, so its lease (from the claim) covers
-     * its start; once started, the item's row is locked by its own transaction (the guarded DELETE) until it ends.
+     * Claims and runs waves ({@link #claimSize}, at most {@code batch-size}) until {@code batch-size} items were
+     * claimed or a wave found fewer than it asked for. Every one-item run of a wave starts at once, so its lease
+     * (from the claim) covers its start; once started, the item's row is locked by its own transaction (the guarded
+     * DELETE) until it ends. A chunk, which may wait behind others, renews its lease as it starts.
      */
     private Mono<Round> round() {
         int wave = Math.min(properties.batchSize(), claimSize());
@@ -360,7 +368,8 @@ public class DueWorkRunner implements SmartLifecycle {
     /**
      * Runs a claim: items of a {@link DueWorkChunkHandler} in chunks (one kind, site and mode each, at most
      * {@code chunk-size}, {@code chunk-concurrency} at once; each chunk counts its site's activity in its own
-     * transaction), every other item in a transaction of its own ({@code concurrency} at once).
+     * transaction; a group of at most two items runs as chunks of one, {@code concurrency} at once), every other
+     * item in a transaction of its own ({@code concurrency} at once).
      *
      * @param countActivity whether each one-item run counts its site's activity in its own transaction (the loop);
      *                      a drain counts those once per group instead, so they do not queue on the site's clock row
@@ -379,7 +388,14 @@ public class DueWorkRunner implements SmartLifecycle {
             }
         }
         List<List<DueItem>> chunks = new ArrayList<>();
+        List<List<DueItem>> small = new ArrayList<>();
         for (List<DueItem> group : groups.values()) {
+            if (group.size() <= SMALL_GROUP) {
+                // a group this small gains nothing from a chunk: its items run as chunks of one, as many at once as
+                // one-item runs, so items of many sites (e.g. live ones) do not queue at chunk-concurrency
+                group.forEach(item -> small.add(List.of(item)));
+                continue;
+            }
             for (int i = 0; i < group.size(); i += properties.chunkSize()) {
                 chunks.add(List.copyOf(group.subList(i, Math.min(group.size(), i + properties.chunkSize()))));
             }
@@ -393,14 +409,21 @@ public class DueWorkRunner implements SmartLifecycle {
                 .flatMapSequential(chunk -> runChunk(chunk, claim.token(), countActivity, siteNow),
                         properties.chunkConcurrency())
                 .reduce(0, Integer::sum);
-        return Mono.zip(one, many, (a, b) -> new Ran(a + b, countActivity ? 0 : a));
+        Mono<Integer> few = Flux.fromIterable(small)
+                .flatMapSequential(chunk -> runChunk(chunk, claim.token(), countActivity, siteNow),
+                        properties.concurrency())
+                .reduce(0, Integer::sum);
+        return Mono.zip(one, many, few).map(t -> new Ran(t.getT1() + t.getT2() + t.getT3(),
+                countActivity ? 0 : t.getT1()));
     }
 
     /**
-     * One chunk in one transaction (see {@link DueWorkChunkHandler}): the items still carrying the claim's token go
-     * to the handler, which locks and writes; then they are completed (deleted, unless the handler moved them) and
-     * the site's activity is counted once. A lost conflict gives every item back for a prompt retry; any other
-     * error runs the items again one by one, so a failing item counts its tries (and is parked) alone.
+     * One chunk in one transaction (see {@link DueWorkChunkHandler}): the lease of the items still carrying the
+     * claim's token is renewed as the chunk starts, and those (held) go to the handler, which locks and writes
+     * (at most half a lease long); then they are locked and completed (deleted, unless the handler moved them), or,
+     * if another runner took some of them meanwhile, the chunk rolls back; the site's activity is counted once. A
+     * lost conflict gives every item back for a prompt retry; any other error runs the items again one by one, so
+     * a failing item counts its tries (and is parked) alone.
      *
      * @return how many items ran to completion
      */
@@ -413,26 +436,27 @@ public class DueWorkRunner implements SmartLifecycle {
                 : db.sql("SELECT frozen FROM site_clocks WHERE site_id = :site").bind("site", first.siteId())
                         .map(row -> Boolean.TRUE.equals(row.get("frozen", Boolean.class))).one()
                         .defaultIfEmpty(false);
-        Mono<Integer> work = siteFrozen.flatMap(frozen -> frozen ? Mono.just(-1) : db.sql("""
-                        SELECT id FROM due_work WHERE id = ANY(:ids) AND lease_token = :token""")
-                .bind("ids", ids).bind("token", token)
-                .map(row -> row.get("id", Long.class)).all()
-                .collect(java.util.stream.Collectors.toSet())
-                .flatMap(heldIds -> {
-                    List<DueItem> held = chunk.stream().filter(item -> heldIds.contains(item.id())).toList();
-                    if (held.isEmpty()) {
-                        return Mono.just(0);
-                    }
-                    Instant latestDue = held.stream().map(DueItem::dueAt).max(Comparator.naturalOrder()).orElseThrow();
-                    return (siteNow != null ? Mono.just(siteNow) : siteTime.now(first.siteId(), first.livemode()))
+        // the chunk may have waited behind others since the claim: its lease is renewed as it starts (a statement
+        // of its own, so the items' rows are not locked before the handler's aggregates); the items it still holds
+        // are the ones it runs
+        Mono<Integer> run = renewLeases(ids, token).flatMap(heldIds -> {
+            List<DueItem> held = chunk.stream().filter(item -> heldIds.contains(item.id())).toList();
+            if (held.isEmpty()) {
+                return Mono.just(0);
+            }
+            Long[] heldArray = held.stream().map(DueItem::id).toArray(Long[]::new);
+            Instant latestDue = held.stream().map(DueItem::dueAt).max(Comparator.naturalOrder()).orElseThrow();
+            Mono<Integer> work = siteFrozen.flatMap(frozen -> frozen ? Mono.just(-1)
+                    : (siteNow != null ? Mono.just(siteNow) : siteTime.now(first.siteId(), first.livemode()))
                             .flatMap(now -> Mono.defer(() -> handler.handleAll(held, later(now, latestDue)))
-                                    .timeout(properties.lease()))
-                            .then(db.sql("DELETE FROM due_work WHERE id = ANY(:ids) AND lease_token = :token")
-                                    .bind("ids", ids).bind("token", token).fetch().rowsUpdated())
-                            .then(first.livemode() ? Mono.empty() : siteClocks.countActivity(first.siteId(), held.size()))
-                            .thenReturn(held.size());
-                }));
-        return transactions.transactional(work)
+                                    .timeout(chunkTimeout()))
+                            .then(completeChunk(heldArray, token))
+                            .then(first.livemode() ? Mono.empty()
+                                    : siteClocks.countActivity(first.siteId(), held.size()))
+                            .thenReturn(held.size()));
+            return transactions.transactional(work);
+        });
+        return run
                 .flatMap(ran -> {
                     if (ran < 0) {
                         return releaseChunk(ids, token).doOnNext(n -> count(first.kind(), Outcome.SKIPPED, chunk.size()))
@@ -442,7 +466,70 @@ public class DueWorkRunner implements SmartLifecycle {
                     count(first.kind(), Outcome.SKIPPED, chunk.size() - ran);
                     return Mono.just(ran);
                 })
-                .onErrorResume(error -> chunkFailed(chunk, ids, token, loop, siteNow, error));
+                .onErrorResume(LeaseLost.class, lost -> {
+                    // another runner took some of the items after this chunk's lease ended: this run's writes rolled
+                    // back; the items this run still holds are given back, the others are the other runner's
+                    log.warn("A chunk of {} due items ({} of site {}) rolled back: {}", chunk.size(), first.kind(),
+                            first.siteId(), lost.getMessage());
+                    count(first.kind(), Outcome.SKIPPED, chunk.size());
+                    return releaseChunk(ids, token).thenReturn(0);
+                })
+                .onErrorResume(error -> !(error instanceof LeaseLost),
+                        error -> chunkFailed(chunk, ids, token, loop, siteNow, error));
+    }
+
+    /**
+     * The most a chunk's handler may run: half the lease, so a chunk whose lease was renewed as it started ends
+     * (commits or rolls back) well within it.
+     */
+    private Duration chunkTimeout() {
+        return properties.lease().dividedBy(2);
+    }
+
+    /** Renews the lease of those of the items that still carry the claim's token: the ids of those (held). */
+    private Mono<java.util.Set<Long>> renewLeases(Long[] ids, UUID token) {
+        return Mono.defer(() -> db.sql("""
+                        UPDATE due_work SET lease_until = :leaseUntil
+                         WHERE id = ANY(:ids) AND lease_token = :token
+                        RETURNING id""")
+                .bind("leaseUntil", Rows.timestamp(wall().plus(properties.lease())))
+                .bind("ids", ids).bind("token", token)
+                .map(row -> row.get("id", Long.class)).all()
+                .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /**
+     * Completes a chunk's held items, after its handler, in its transaction: locks them (due work last, as the API
+     * paths do) and fails with {@link LeaseLost} if any now carries another claim's token (its lease ended and
+     * another runner took it: this run must not commit); deletes those still carrying this claim's token (an item
+     * the handler moved, e.g. scheduled again for its next time, carries none and stays; one it cancelled is gone).
+     */
+    private Mono<Void> completeChunk(Long[] held, UUID token) {
+        return db.sql("SELECT id, lease_token FROM due_work WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+                .bind("ids", held)
+                .map(row -> java.util.Optional.ofNullable(row.get("lease_token", UUID.class)))
+                .all()
+                .collectList()
+                .flatMap(tokens -> {
+                    long taken = tokens.stream().filter(t -> t.isPresent() && !t.get().equals(token)).count();
+                    if (taken > 0) {
+                        return Mono.error(new LeaseLost(taken + " of its " + held.length
+                                + " items were claimed by another runner after its lease ended"));
+                    }
+                    long ours = tokens.stream().filter(t -> t.isPresent()).count();
+                    return db.sql("DELETE FROM due_work WHERE id = ANY(:ids) AND lease_token = :token")
+                            .bind("ids", held).bind("token", token).fetch().rowsUpdated()
+                            .flatMap(deleted -> deleted == ours ? Mono.<Void>empty()
+                                    : Mono.error(new LeaseLost("deleted " + deleted + " of the " + ours
+                                            + " items it held")));
+                });
+    }
+
+    /** A chunk found some of its items taken over by another runner: its transaction rolls back. */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private Mono<Long> releaseChunk(Long[] ids, UUID token) {
@@ -512,7 +599,7 @@ public class DueWorkRunner implements SmartLifecycle {
      * many rows as it takes.
      */
     public Mono<String> explainClaim() {
-        int limit = Math.min(properties.batchSize(), properties.concurrency());
+        int limit = Math.min(properties.batchSize(), claimSize()); // a wave of the background loop
         return transactions.execute(status -> {
             status.setRollbackOnly();
             Instant wall = wall();

@@ -162,6 +162,48 @@ class TestClockCoordinatorTest {
     }
 
     @Test
+    void roundsInWhichAParticipantDrainedWorkDoNotCountAgainstTheRoundsOfAStep() {
+        Fake service = new Fake("service");
+        ClockParticipant draining = new ClockParticipant() {
+            int calls;
+
+            @Override
+            public String name() {
+                return "draining";
+            }
+
+            @Override
+            public Mono<StepReport> step(String siteId, Instant t) {
+                // ten calls cut by their drain budget, each having done work, then quiet
+                return Mono.fromSupplier(() -> ++calls <= 10
+                        ? StepReport.drained(null, calls, List.of("due work: draining (250 items done in this call)"))
+                        : StepReport.quiet(null, 10));
+            }
+
+            @Override
+            public Mono<Void> release(String siteId, Instant t) {
+                return Mono.empty();
+            }
+        };
+
+        StepVerifier.create(new TestClockCoordinator(4, Duration.ZERO).advance(SITE, DAY_0, DAY_0,
+                        List.of(service, draining)))
+                .expectNext(DAY_0).verifyComplete();
+        assertThat(service.releasedAt).isEqualTo(DAY_0);
+    }
+
+    @Test
+    void aStepReportSaysWhetherTheCallDrainedWorkAndReadsBackFromJson() {
+        StepReport report = StepReport.drained(null, 3, List.of("due work: draining"));
+        assertThat(report.progressed()).isTrue();
+        assertThat(report.quiet()).isFalse();
+        assertThat(StepReport.busy(null, 3, List.of("outbox")).progressed()).isFalse();
+        assertThat(HttpClockParticipant.report(java.util.Map.of("quiet", false, "activity", 3, "waiting_for",
+                List.of("due work: draining"), "progressed", true)).progressed()).isTrue();
+        assertThat(HttpClockParticipant.report(java.util.Map.of("quiet", true, "activity", 3)).progressed()).isFalse();
+    }
+
+    @Test
     void aParticipantWhoseActivityNeverStopsFailsTheAdvance() {
         Fake service = new Fake("service");
         ClockParticipant restless = new ClockParticipant() {

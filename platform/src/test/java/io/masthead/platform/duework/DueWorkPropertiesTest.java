@@ -43,6 +43,10 @@ class DueWorkPropertiesTest {
 
     @Test
     void badSettingsFailAtStartUpNamingTheProperty() {
+        assertThatThrownBy(() -> new DueWorkProperties(true, Duration.ofSeconds(1), 100, 8, Duration.ofSeconds(60), 3,
+                Duration.ofSeconds(10), Duration.ofMinutes(1), 5_000, 3)).hasMessageContaining("chunk-size x chunk-concurrency");
+        assertThat(new DueWorkProperties(true, Duration.ofSeconds(1), 100, 8, Duration.ofSeconds(60), 3,
+                Duration.ofSeconds(10), Duration.ofMinutes(1), 5_000, 2).chunkConcurrency()).isEqualTo(2);
         assertThatThrownBy(() -> new DueWorkProperties(true, Duration.ZERO, 100, 4, Duration.ofSeconds(60), 10,
                 Duration.ofSeconds(1), Duration.ofHours(1))).hasMessageContaining("masthead.due-work.poll-interval");
         assertThatThrownBy(() -> new DueWorkProperties(true, Duration.ofSeconds(1), 0, 4, Duration.ofSeconds(60), 10,

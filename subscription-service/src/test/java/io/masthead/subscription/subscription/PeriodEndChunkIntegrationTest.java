@@ -111,7 +111,12 @@ class PeriodEndChunkIntegrationTest extends SubscriptionIntegrationSupport {
                 assertThat(dueWork.find(Lifecycle.PERIOD_END, id).blockOptional()).as(id).isEmpty();
                 continue;
             }
-            ConsumerRecord<String, Object> last = events.getLast();
+            // exactly one event of the step (at the period end), and it is the subscription's last
+            List<ConsumerRecord<String, Object>> ofStep = events.stream()
+                    .filter(r -> header(r.value()).getOccurredAt().isAfter(t0)).toList();
+            assertThat(ofStep).as(id).hasSize(1);
+            ConsumerRecord<String, Object> last = ofStep.getFirst();
+            assertThat(events.getLast()).as(id).isSameAs(last);
             assertThat(header(last.value()).getEventType()).as(id).isEqualTo(switch (step) {
                 case Subscription.Renewed r -> SubscriptionEvents.RENEWED;
                 case Subscription.Expired e -> SubscriptionEvents.EXPIRED;
@@ -171,6 +176,7 @@ class PeriodEndChunkIntegrationTest extends SubscriptionIntegrationSupport {
                         SELECT count(*) AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
                          WHERE c.relname = 'customer_view' AND l.mode = 'RowShareLock'""")
                 .map(r -> r.get("n", Long.class)).one().block()).as("the lock is held").isPositive();
+        double splitBefore = chunksSplit();
         ExecutorService threads = Executors.newFixedThreadPool(2); // both block: not the common pool
         CompletableFuture<Instant> advanced = CompletableFuture.supplyAsync(
                 () -> advance(site, periodEnd.plus(Duration.ofHours(1))), threads);
@@ -183,6 +189,7 @@ class PeriodEndChunkIntegrationTest extends SubscriptionIntegrationSupport {
         assertThat(cancel.get(60, TimeUnit.SECONDS)).isEqualTo(200);
         advanced.get(120, TimeUnit.SECONDS);
         threads.shutdown();
+        assertThat(chunksSplit()).as("the chunk ran as one, not split").isEqualTo(splitBefore);
 
         Subscription after = subscriptions.find(site, raced).block();
         assertThat(after.status()).isEqualTo(SubscriptionStatus.CANCELED);

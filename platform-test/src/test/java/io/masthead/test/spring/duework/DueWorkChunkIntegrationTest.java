@@ -169,6 +169,52 @@ class DueWorkChunkIntegrationTest {
     }
 
     @Test
+    void aChunkWhoseLeaseEndedWhileItRanCommitsNothingWhenAnotherRunnerTookItsItems() throws Exception {
+        ChunkHandler.GATE = new CompletableFuture<>();
+        ChunkHandler.GATE_ENTERED = new CompletableFuture<>();
+        // "locked-gate": the handler locks its key (as a chunk handler locks its aggregates), then waits at the gate
+        dueWork.schedule("site_live", true, CHUNK, "r1", t0, "locked-gate").block(WAIT);
+        dueWork.schedule("site_live", true, CHUNK, "r2", t0, null).block(WAIT);
+        dueWork.schedule("site_live", true, CHUNK, "r3", t0, null).block(WAIT);
+        double splitBefore = splits();
+
+        CompletableFuture<Integer> first = runner.runOnce().toFuture();
+        ChunkHandler.GATE_ENTERED.get(30, TimeUnit.SECONDS);
+        // the first run holds its items past their lease (60 s from its renewal); a second runner claims them
+        clock.advance(Duration.ofSeconds(61));
+        CompletableFuture<Integer> second = runner.runOnce().toFuture();
+        Instant secondLease = t0.plusSeconds(61 + 60);
+        await().atMost(WAIT).until(() -> count("SELECT count(*) AS n FROM due_work WHERE lease_until = '"
+                + secondLease + "'") == 3);
+        ChunkHandler.GATE.complete(null);
+
+        // exactly one commits: the second (the first finds the items under another claim and rolls back)
+        assertThat(first.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(log("site_live")).extracting(r -> r.get("key")).containsExactlyInAnyOrder("r1", "r2", "r3");
+        assertThat(count("SELECT count(*) AS n FROM due_work")).isZero();
+        assertThat(splits()).isEqualTo(splitBefore);
+    }
+
+    @Test
+    void itemsOfManySitesWithOneItemEachRunAsManyAtOnceAsOneItemRunsNotAsChunks() throws Exception {
+        ChunkHandler.GATE = new CompletableFuture<>();
+        ChunkHandler.AT_GATE.set(0);
+        // more sites of one item each than chunks run at once (2): all of them start together (concurrency 8)
+        for (int i = 1; i <= 5; i++) {
+            dueWork.schedule("site_one" + i, true, CHUNK, "one" + i, t0, "gate").block(WAIT);
+        }
+
+        CompletableFuture<Integer> round = runner.runOnce().toFuture();
+        await().atMost(WAIT).until(() -> ChunkHandler.AT_GATE.get() == 5);
+        ChunkHandler.GATE.complete(null);
+
+        assertThat(round.get(30, TimeUnit.SECONDS)).isEqualTo(5);
+        assertThat(ChunkHandler.CHUNKS).containsExactly(1, 1, 1, 1, 1);
+        assertThat(count("SELECT count(*) AS n FROM due_work")).isZero();
+    }
+
+    @Test
     void aDrainRunsFullChunksInDueOrderCountsActivityPerChunkAndAZeroBudgetClaimsNothing() {
         String site = "site_chunks";
         Instant first = t0.plus(Duration.ofDays(1));
@@ -189,7 +235,8 @@ class DueWorkChunkIntegrationTest {
         StepVerifier.create(runner.drain(site, second, Duration.ofMinutes(1)))
                 .expectNext(new DueWorkRunner.Drained(602, false)).verifyComplete();
         // a claim takes 500 (2 chunks of 250) of the first instant, the next the 100 left, then the second instant
-        assertThat(ChunkHandler.CHUNKS).containsExactlyInAnyOrder(250, 250, 100, 2);
+        // (two items: chunks of one)
+        assertThat(ChunkHandler.CHUNKS).containsExactlyInAnyOrder(250, 250, 100, 1, 1);
         List<Map<String, Object>> log = log(site);
         assertThat(log).hasSize(602);
         assertThat(log.subList(600, 602)).extracting(r -> r.get("key")).containsExactlyInAnyOrder("later1", "later2");
@@ -206,19 +253,20 @@ class DueWorkChunkIntegrationTest {
         Instant due = t0.plus(Duration.ofHours(1));
         dueWork.schedule(site, false, CHUNK, "g1", due, "gate").block(WAIT);
         dueWork.schedule(site, false, CHUNK, "g2", due, null).block(WAIT);
+        dueWork.schedule(site, false, CHUNK, "g3", due, null).block(WAIT);
         siteClocks.freeze(site, due).block(WAIT);
 
         Disposable drain = runner.drain(site, due, null).subscribe();
         ChunkHandler.GATE_ENTERED.get(30, TimeUnit.SECONDS);
-        assertThat(count("SELECT count(*) AS n FROM due_work WHERE lease_token IS NOT NULL")).isEqualTo(2);
+        assertThat(count("SELECT count(*) AS n FROM due_work WHERE lease_token IS NOT NULL")).isEqualTo(3);
         drain.dispose(); // the caller gave up (a step call cut by its timeout)
 
-        await().atMost(WAIT).until(() -> count("SELECT count(*) AS n FROM due_work WHERE lease_token IS NULL") == 2);
+        await().atMost(WAIT).until(() -> count("SELECT count(*) AS n FROM due_work WHERE lease_token IS NULL") == 3);
         assertThat(log(site)).isEmpty(); // the chunk in flight rolled back
         ChunkHandler.GATE.complete(null);
         // claimable at once, not after the lease
-        StepVerifier.create(runner.drain(site, due)).expectNext(2).verifyComplete();
-        assertThat(log(site)).extracting(r -> r.get("key")).containsExactlyInAnyOrder("g1", "g2");
+        StepVerifier.create(runner.drain(site, due)).expectNext(3).verifyComplete();
+        assertThat(log(site)).extracting(r -> r.get("key")).containsExactlyInAnyOrder("g1", "g2", "g3");
     }
 
     @Test
@@ -262,6 +310,11 @@ class DueWorkChunkIntegrationTest {
 
     private double processed(String outcome) {
         var counter = meters.find("masthead.due_work.processed").tag("kind", CHUNK).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double splits() {
+        var counter = meters.find("masthead.due_work.chunks_split").tag("kind", CHUNK).counter();
         return counter == null ? 0 : counter.count();
     }
 

@@ -174,6 +174,8 @@ public class DueWorkSampleApplication {
         public static final java.util.List<Integer> CHUNKS = new java.util.concurrent.CopyOnWriteArrayList<>();
         public static volatile CompletableFuture<Void> GATE = new CompletableFuture<>();
         public static volatile CompletableFuture<Void> GATE_ENTERED = new CompletableFuture<>();
+        /** How many runs reached the gate ("gate" payload). */
+        public static final AtomicInteger AT_GATE = new AtomicInteger();
         private static final Map<String, AtomicInteger> DEADLOCKS = new ConcurrentHashMap<>();
         private final DatabaseClient db;
         private final DueWork dueWork;
@@ -209,9 +211,18 @@ public class DueWorkSampleApplication {
                     after = after.then(Mono.defer(() -> runs.incrementAndGet() > times ? Mono.empty()
                             : db.sql("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected (sample)' USING ERRCODE = "
                                     + "'40P01'; END $$").then()));
+                } else if (payload.equals("locked-gate")) {
+                    // locks the item's key for the transaction (as a chunk handler locks its aggregates), then gate
+                    after = after.then(db.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").bind("key", item.key())
+                                    .then())
+                            .then(Mono.fromRunnable(() -> GATE_ENTERED.complete(null)))
+                            .then(Mono.defer(() -> Mono.fromFuture(GATE, true)));
                 } else if (payload.equals("gate")) {
                     // a cancelled run must not cancel the gate itself (the next run waits on it too)
-                    after = after.then(Mono.fromRunnable(() -> GATE_ENTERED.complete(null)))
+                    after = after.then(Mono.fromRunnable(() -> {
+                                AT_GATE.incrementAndGet();
+                                GATE_ENTERED.complete(null);
+                            }))
                             .then(Mono.defer(() -> Mono.fromFuture(GATE, true)));
                 }
             }

@@ -611,7 +611,8 @@ public class SubscriptionService {
     /**
      * Locks many subscriptions of the site in the caller's transaction, as the period-end chunks do: their customers
      * in one statement (id order), then the subscriptions (id order). A batch that then changes them one by one
-     * (each change re-locks rows it already holds, at no wait) cannot deadlock with a chunk or another batch.
+     * (each change re-locks rows it already holds, at no wait) waits for a chunk or another batch in the same order
+     * instead of deadlocking with it (a deadlock with other code costs a prompt retry).
      */
     public Mono<Void> lockAll(String siteId, List<String> ids) {
         return subscriptions.customersOf(siteId, ids)
