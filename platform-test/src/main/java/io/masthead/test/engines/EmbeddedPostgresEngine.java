@@ -30,7 +30,10 @@ public final class EmbeddedPostgresEngine implements PostgresEngine {
     private static final String PASSWORD = "postgres"; // trust authentication: ignored, but clients want one
 
     private final Path dataDirectory;
-    private final int port;
+    private volatile int port;
+    /** The port was picked here (not asked for): another free one may replace it before the first start. */
+    private final boolean portPicked;
+    private boolean everStarted;
     private final Path logFile;
     private final boolean temporary;
     private EmbeddedPostgres server;
@@ -44,6 +47,7 @@ public final class EmbeddedPostgresEngine implements PostgresEngine {
     public EmbeddedPostgresEngine(Path dataDirectory, int port, Path logFile, boolean temporary) {
         this.dataDirectory = dataDirectory.toAbsolutePath();
         this.port = port == 0 ? Ports.free() : port;
+        this.portPicked = port == 0;
         this.logFile = logFile.toAbsolutePath();
         this.temporary = temporary;
     }
@@ -57,6 +61,9 @@ public final class EmbeddedPostgresEngine implements PostgresEngine {
             Files.createDirectories(dataDirectory);
             Files.createDirectories(logFile.getParent());
             stopOrphanPostmaster(dataDirectory);
+            if (portPicked && !everStarted && Ports.inUse(port)) {
+                port = Ports.free(); // taken since it was picked (another engine or a client's ephemeral port)
+            }
             if (Ports.inUse(port)) {
                 throw new IllegalStateException("Port " + port + " is already in use: cannot start PostgreSQL on it");
             }
@@ -77,6 +84,7 @@ public final class EmbeddedPostgresEngine implements PostgresEngine {
                 builder.setServerConfig("synchronous_commit", "on");
             }
             server = builder.start();
+            everStarted = true;
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start (log: " + logFile + ")\n"
                     + ChildProcess.tail(logFile, 30), e);
